@@ -1,0 +1,35 @@
+// Bundles each thread/process entry separately; native runtimes stay external and ship in node_modules.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const production = process.argv.includes('--production');
+
+const entries = {
+  extension: 'src/extension.ts',
+  'engine-worker': 'src/engine/worker.ts',
+  'decoder-worker': 'src/engine/decoderWorker.ts',
+  say: 'src/cli/say.ts',
+  bench: 'src/cli/bench.ts',
+};
+const entryPoints = Object.fromEntries(
+  Object.entries(entries)
+    .filter(([, file]) => existsSync(path.join(root, file)))
+    .map(([name, file]) => [name, path.join(root, file)]),
+);
+
+await esbuild.build({
+  entryPoints,
+  outdir: path.join(root, 'dist'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  external: ['vscode', 'onnxruntime-node', '*.node'],
+  logLevel: quiet ? 'error' : 'info',
+});

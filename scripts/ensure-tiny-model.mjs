@@ -1,0 +1,19 @@
+// Generates the project's own tiny random-weight model (and its PyTorch reference outputs) once.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'models', 'generated', 'tiny');
+const generator = path.join(root, 'models', 'generate.py');
+if (existsSync(path.join(out, 'bundle.json')) || !existsSync(generator)) process.exit(0);
+const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const probe = spawnSync(python, ['-c', 'import torch, onnx, sentencepiece'], { stdio: 'ignore' });
+if (probe.status !== 0) {
+  console.log('tiny model: python3-torch/python3-onnx/python3-sentencepiece missing; tests that need it will skip');
+  process.exit(0);
+}
+console.log('tiny model: generating models/generated/tiny ...');
+const r = spawnSync(python, [generator, '--size', 'tiny', '--out', out], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);
