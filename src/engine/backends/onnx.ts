@@ -1,0 +1,171 @@
+/**
+ * ONNX Runtime backend for the community export (KevinAHM/pocket-tts-onnx file set): text conditioner,
+ * backbone with explicit KV state, stateless flow head, streaming Mimi decoder.
+ */
+import * as ort from 'onnxruntime-node';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Backend, DecoderState, ModelInfo, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
+import { EngineError } from '../errors';
+import { resolveVoiceFile, type OnnxModelFiles, type StateEntry } from '../modelFiles';
+import { readSafetensors } from '../safetensors';
+import { InlineDecoderPool, ThreadDecoderPool, type DecoderPool } from './decoderPool';
+import { createSession } from './onnxSession';
+import { voiceStateTensors } from './onnxState';
+
+export interface OnnxBackendOptions {
+  threads?: number;
+  /** Decode Mimi on a second thread (needs the bundled decoder-worker.js next to this code). */
+  decoderThread?: boolean;
+  decoderWorkerPath?: string;
+}
+
+interface OnnxVoice extends VoiceState {
+  readonly tensors: ort.Tensor[];
+}
+
+class OnnxSequence implements Sequence {
+  constructor(
+    public tensors: ort.Tensor[],
+    public positions: number,
+  ) {}
+}
+
+class OnnxDecoder {
+  constructor(readonly id: number) {}
+}
+
+export class OnnxBackend implements Backend {
+  readonly name = 'onnx' as const;
+  private readonly flowEntries: StateEntry[];
+  private readonly emptyLatent: ort.Tensor;
+  private readonly emptyText: ort.Tensor;
+
+  private constructor(
+    readonly info: ModelInfo,
+    private readonly files: OnnxModelFiles,
+    private readonly textConditioner: ort.InferenceSession,
+    private readonly main: ort.InferenceSession,
+    private readonly flowHead: ort.InferenceSession,
+    private readonly decoders: DecoderPool,
+  ) {
+    this.flowEntries = files.bundle.flow_lm_state_manifest;
+    const d = info.conditioningDim;
+    this.emptyLatent = new ort.Tensor('float32', new Float32Array(0), [1, 0, info.latentDim]);
+    this.emptyText = new ort.Tensor('float32', new Float32Array(0), [1, 0, d]);
+  }
+
+  static async load(files: OnnxModelFiles, opts: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+    const threads = opts.threads ?? 1;
+    const b = files.bundle;
+    const decoderInit = { file: files.mimiDecoder, manifest: b.mimi_state_manifest, latentDim: b.latent_dim, threads: 1 };
+    const workerPath = opts.decoderWorkerPath ?? path.join(__dirname, 'decoder-worker.js');
+    const useThread = (opts.decoderThread ?? true) && existsSync(workerPath);
+    const [textConditioner, main, flowHead, decoders] = await Promise.all([
+      createSession(files.textConditioner, 1),
+      createSession(files.flowLmMain, threads),
+      createSession(files.flowLmFlow, 1),
+      useThread ? ThreadDecoderPool.create(workerPath, decoderInit) : InlineDecoderPool.create(decoderInit),
+    ]);
+    const cache = b.flow_lm_state_manifest.find((e) => e.key === 'cache');
+    if (!cache) throw new EngineError('MODEL_CORRUPT', `bundle.json in ${files.dir} has no KV cache in flow_lm_state_manifest`);
+    const info: ModelInfo = {
+      sampleRate: b.sample_rate,
+      samplesPerFrame: b.samples_per_frame,
+      latentDim: b.latent_dim,
+      conditioningDim: b.conditioning_dim,
+      maxTokensPerChunk: b.max_token_per_chunk,
+      insertBosBeforeVoice: b.insert_bos_before_voice,
+      removeSemicolons: b.remove_semicolons,
+      padWithSpacesForShortInputs: b.pad_with_spaces_for_short_inputs,
+      recommendedFramesAfterEos: b.model_recommended_frames_after_eos ?? null,
+      contextCapacity: cache.shape[2],
+      builtinVoices: b.predefined_voices ?? [],
+    };
+    return new OnnxBackend(info, files, textConditioner, main, flowHead, decoders);
+  }
+
+  get decodeTimings(): { ms: number; frames: number } {
+    return this.decoders.timings;
+  }
+
+  async prefillVoice(voice: VoiceRef): Promise<VoiceState> {
+    const name = voice.kind === 'builtin' ? voice.name : voice.path;
+    const file = resolveVoiceFile(this.files.dir, name, this.info.builtinVoices);
+    const stored = await readSafetensors(file);
+    const { tensors, positions } = voiceStateTensors(this.flowEntries, stored, name);
+    const v: OnnxVoice = { tensors, positions };
+    return v;
+  }
+
+  async startSequence(voice: VoiceState): Promise<Sequence> {
+    // ORT never writes into its inputs, so the voice tensors can seed every chunk without a copy.
+    const v = voice as OnnxVoice;
+    return new OnnxSequence(v.tensors, v.positions);
+  }
+
+  async prefillText(seq: Sequence, tokenIds: readonly number[]): Promise<void> {
+    if (tokenIds.length === 0) return;
+    const s = seq as OnnxSequence;
+    this.checkCapacity(s, tokenIds.length);
+    const ids = new ort.Tensor('int64', BigInt64Array.from(tokenIds, (x) => BigInt(x)), [1, tokenIds.length]);
+    const { embeddings } = await this.textConditioner.run({ token_ids: ids });
+    await this.runMain(s, this.emptyLatent, embeddings);
+    s.positions += tokenIds.length;
+  }
+
+  async step(seq: Sequence, latent: Float32Array | null): Promise<StepResult> {
+    const s = seq as OnnxSequence;
+    this.checkCapacity(s, 1);
+    // A NaN row is the export's BOS marker: the graph swaps in the learned BOS latent.
+    const input = latent ?? new Float32Array(this.info.latentDim).fill(NaN);
+    const out = await this.runMain(s, new ort.Tensor('float32', input, [1, 1, this.info.latentDim]), this.emptyText);
+    s.positions += 1;
+    return { conditioning: out.conditioning.data as Float32Array, eosLogit: (out.eos_logit.data as Float32Array)[0] };
+  }
+
+  async flow(conditioning: Float32Array, s: number, t: number, x: Float32Array): Promise<Float32Array> {
+    const out = await this.flowHead.run({
+      c: new ort.Tensor('float32', conditioning, [1, this.info.conditioningDim]),
+      s: new ort.Tensor('float32', Float32Array.of(s), [1, 1]),
+      t: new ort.Tensor('float32', Float32Array.of(t), [1, 1]),
+      x: new ort.Tensor('float32', x, [1, this.info.latentDim]),
+    });
+    return out.flow_dir.data as Float32Array;
+  }
+
+  async startDecoder(): Promise<DecoderState> {
+    return new OnnxDecoder(this.decoders.start());
+  }
+
+  decode(decoder: DecoderState, latents: Float32Array, frames: number): Promise<Float32Array> {
+    return this.decoders.decode((decoder as OnnxDecoder).id, latents, frames);
+  }
+
+  releaseSequence(seq: Sequence): void {
+    (seq as OnnxSequence).tensors = [];
+  }
+
+  releaseDecoder(decoder: DecoderState): void {
+    this.decoders.release((decoder as OnnxDecoder).id);
+  }
+
+  async dispose(): Promise<void> {
+    await this.decoders.close();
+    await Promise.all([this.textConditioner.release(), this.main.release(), this.flowHead.release()]);
+  }
+
+  private checkCapacity(s: OnnxSequence, n: number): void {
+    if (s.positions + n > this.info.contextCapacity) {
+      throw new EngineError('INTERNAL', `sequence would exceed the model's ${this.info.contextCapacity} positions`);
+    }
+  }
+
+  private async runMain(s: OnnxSequence, sequence: ort.Tensor, textEmbeddings: ort.Tensor): Promise<ort.InferenceSession.OnnxValueMapType> {
+    const feeds: Record<string, ort.Tensor> = { sequence, text_embeddings: textEmbeddings };
+    this.flowEntries.forEach((e, i) => (feeds[e.input_name] = s.tensors[i]));
+    const out = await this.main.run(feeds);
+    s.tensors = this.flowEntries.map((e) => out[e.output_name] as ort.Tensor);
+    return out;
+  }
+}

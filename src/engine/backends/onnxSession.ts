@@ -1,0 +1,23 @@
+/** Session creation shared by the backbone and the decoder threads. */
+import * as ort from 'onnxruntime-node';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { EngineError } from '../errors';
+
+export async function createSession(file: string, threads: number): Promise<ort.InferenceSession> {
+  if (!existsSync(file)) throw new EngineError('MODEL_MISSING', `${path.basename(file)} is missing in ${path.dirname(file)}`);
+  try {
+    return await ort.InferenceSession.create(file, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+  } catch (e) {
+    const size = statSync(file).size;
+    throw new EngineError(
+      'MODEL_CORRUPT',
+      `${path.basename(file)} (${size} bytes) in ${path.dirname(file)} could not be loaded: ${(e as Error).message.split('\n')[0]}. Delete it and download the model again.`,
+    );
+  }
+}

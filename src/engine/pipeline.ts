@@ -1,0 +1,188 @@
+/**
+ * The generation loop of Pocket TTS, shared by every backend. Per text chunk: a fresh sequence from the
+ * voice state, text prefill, then BOS → backbone step → EOS check → LSD flow head → latent fed back,
+ * with Mimi decoding pipelined behind the backbone so audio streams out while generation continues.
+ */
+import type { Backend, DecoderState, VoiceState } from './backend';
+import { EngineError } from './errors';
+import { SeededRandom } from './random';
+
+export interface PlannedChunk {
+  tokenIds: readonly number[];
+  /** Source span [start, end) the chunk speaks. */
+  start: number;
+  end: number;
+  framesAfterEos: number;
+}
+
+export interface GenerateOptions {
+  temperature: number;
+  lsdSteps: number;
+  seed: number;
+  eosThreshold?: number;
+  /** Replaces each chunk's frames-after-EOS. */
+  framesAfterEos?: number;
+  /** Caps frames per chunk below the reference's max_gen_len. */
+  maxFrames?: number;
+  /** Benchmarks: run exactly maxFrames frames regardless of EOS. */
+  ignoreEos?: boolean;
+  noiseClamp?: number;
+  /** Largest Mimi batch once the decoder is busy; the very first frame always decodes alone. */
+  maxDecodeBatch?: number;
+  signal?: AbortSignal;
+  /** Called for every backbone step (tests compare these against references). */
+  onStep?: (s: { textChunk: number; step: number; eosLogit: number; latent: Float32Array | null }) => void;
+  onProgress?: (p: { textChunk: number; frames: number }) => void;
+}
+
+export interface AudioOut {
+  pcm: Float32Array;
+  start: number;
+  end: number;
+  textChunk: number;
+  frames: number;
+}
+
+export interface GenerateStats {
+  frames: number;
+  firstAudioMs: number;
+  wallMs: number;
+  backboneMs: number;
+  flowMs: number;
+  prefillMs: number;
+}
+
+export const DEFAULT_EOS_THRESHOLD = -4;
+
+/** The reference's per-chunk frame budget: ceil((tokens / 3 + 2) * 12.5). */
+export function maxGenLen(tokenCount: number, frameRate = 12.5): number {
+  return Math.ceil((tokenCount / 3.0 + 2.0) * frameRate);
+}
+
+/** LSD decode: N Euler steps over explicit (s, t) = (i/N, (i+1)/N); velocity averaged over the step. */
+export async function lsdDecode(
+  backend: Backend,
+  conditioning: Float32Array,
+  noise: Float32Array,
+  steps: number,
+): Promise<Float32Array> {
+  if (!Number.isInteger(steps) || steps < 1) throw new EngineError('INTERNAL', `LSD steps must be an integer ≥ 1 (got ${steps})`);
+  const x = Float32Array.from(noise);
+  for (let i = 0; i < steps; i++) {
+    const v = await backend.flow(conditioning, i / steps, (i + 1) / steps, x);
+    for (let k = 0; k < x.length; k++) x[k] = x[k] + v[k] / steps;
+  }
+  return x;
+}
+
+/** Lets messages from the decoder thread in between backbone steps (ORT's run blocks this thread). */
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new EngineError('CANCELLED', 'synthesis cancelled');
+}
+
+export async function* generate(
+  backend: Backend,
+  voice: VoiceState,
+  chunks: Iterable<PlannedChunk> | AsyncIterable<PlannedChunk>,
+  opts: GenerateOptions,
+  stats: GenerateStats = newStats(),
+): AsyncGenerator<AudioOut> {
+  const t0 = performance.now();
+  const rng = new SeededRandom(opts.seed);
+  const threshold = opts.eosThreshold ?? DEFAULT_EOS_THRESHOLD;
+  const maxBatch = Math.max(1, opts.maxDecodeBatch ?? 4);
+  const { latentDim } = backend.info;
+  let textChunk = -1;
+
+  for await (const chunk of chunks) {
+    textChunk++;
+    throwIfAborted(opts.signal);
+    const tp = performance.now();
+    const seq = await backend.startSequence(voice);
+    const decoder = await backend.startDecoder();
+    const inflight: Promise<AudioOut>[] = [];
+    let settledHead = false;
+    const pending: Float32Array[] = [];
+    let frames = 0;
+    try {
+      await backend.prefillText(seq, chunk.tokenIds);
+      stats.prefillMs += performance.now() - tp;
+      const room = backend.info.contextCapacity - seq.positions;
+      let budget = Math.min(maxGenLen(chunk.tokenIds.length), room);
+      if (opts.maxFrames !== undefined) budget = opts.ignoreEos ? Math.min(opts.maxFrames, room) : Math.min(budget, opts.maxFrames);
+      const afterEos = opts.framesAfterEos ?? chunk.framesAfterEos;
+
+      const sendPending = (count: number) => {
+        const batch = pending.splice(0, count);
+        const latents = new Float32Array(batch.length * latentDim);
+        batch.forEach((l, i) => latents.set(l, i * latentDim));
+        const p = decodeBatch(backend, decoder, latents, batch.length, chunk, textChunk);
+        p.then(() => (settledHead = true), () => (settledHead = true));
+        inflight.push(p);
+      };
+
+      let latent: Float32Array | null = null;
+      let eosStep: number | null = null;
+      for (let step = 0; step < budget; step++) {
+        throwIfAborted(opts.signal);
+        const ts = performance.now();
+        const { conditioning, eosLogit } = await backend.step(seq, latent);
+        const tf = performance.now();
+        stats.backboneMs += tf - ts;
+        opts.onStep?.({ textChunk, step, eosLogit, latent });
+        if (!opts.ignoreEos && eosStep === null && eosLogit > threshold) eosStep = step;
+        // The step that reaches eos_step + frames_after_eos is computed but its latent is not emitted.
+        if (eosStep !== null && step >= eosStep + afterEos) break;
+        const noise = rng.noise(latentDim, opts.temperature, opts.noiseClamp);
+        latent = await lsdDecode(backend, conditioning, noise, opts.lsdSteps);
+        stats.flowMs += performance.now() - tf;
+        pending.push(latent);
+        frames++;
+        opts.onProgress?.({ textChunk, frames });
+
+        // Keep one decode in flight: the first frame alone (latency), then whatever piled up (throughput).
+        await yieldToEventLoop();
+        while (inflight.length > 0 && settledHead) {
+          settledHead = false;
+          const out = await inflight.shift()!;
+          if (stats.firstAudioMs === 0) stats.firstAudioMs = performance.now() - t0;
+          yield out;
+          if (inflight.length > 0) inflight[0].then(() => (settledHead = true), () => (settledHead = true));
+        }
+        if (inflight.length === 0 && pending.length > 0) sendPending(stats.frames + frames === 1 ? 1 : Math.min(pending.length, maxBatch));
+      }
+      while (pending.length > 0) sendPending(Math.min(pending.length, maxBatch));
+      while (inflight.length > 0) {
+        const out = await inflight.shift()!;
+        throwIfAborted(opts.signal);
+        if (stats.firstAudioMs === 0) stats.firstAudioMs = performance.now() - t0;
+        yield out;
+      }
+      stats.frames += frames;
+    } finally {
+      // Abandoned decodes still settle; swallow their results so nothing is left unhandled.
+      for (const p of inflight) p.catch(() => undefined);
+      backend.releaseSequence(seq);
+      backend.releaseDecoder(decoder);
+    }
+  }
+  stats.wallMs = performance.now() - t0;
+}
+
+export function newStats(): GenerateStats {
+  return { frames: 0, firstAudioMs: 0, wallMs: 0, backboneMs: 0, flowMs: 0, prefillMs: 0 };
+}
+
+async function decodeBatch(
+  backend: Backend,
+  decoder: DecoderState,
+  latents: Float32Array,
+  frames: number,
+  chunk: PlannedChunk,
+  textChunk: number,
+): Promise<AudioOut> {
+  const pcm = await backend.decode(decoder, latents, frames);
+  return { pcm, start: chunk.start, end: chunk.end, textChunk, frames };
+}

@@ -1,0 +1,49 @@
+/** Minimal safetensors reader: an 8-byte header length, a JSON header, then raw little-endian tensors. */
+import { readFile } from 'node:fs/promises';
+import { EngineError } from './errors';
+
+export interface RawTensor {
+  dtype: string;
+  shape: number[];
+  /** A view over the file bytes; copy before mutating. */
+  bytes: Uint8Array;
+}
+
+export async function readSafetensors(path: string): Promise<Map<string, RawTensor>> {
+  const buf = await readFile(path);
+  if (buf.length < 8) throw new EngineError('MODEL_CORRUPT', `${path} is not a safetensors file (too short)`);
+  const headerLen = Number(buf.readBigUInt64LE(0));
+  if (headerLen <= 0 || 8 + headerLen > buf.length) {
+    throw new EngineError('MODEL_CORRUPT', `${path} is not a safetensors file (bad header length)`);
+  }
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(buf.subarray(8, 8 + headerLen).toString('utf8'));
+  } catch {
+    throw new EngineError('MODEL_CORRUPT', `${path} has an unreadable safetensors header`);
+  }
+  const base = 8 + headerLen;
+  const out = new Map<string, RawTensor>();
+  for (const [name, t] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const [a, b] = t.data_offsets;
+    if (base + b > buf.length) throw new EngineError('MODEL_CORRUPT', `${path} is truncated (tensor ${name})`);
+    out.set(name, { dtype: t.dtype, shape: t.shape, bytes: buf.subarray(base + a, base + b) });
+  }
+  return out;
+}
+
+/** Copies a tensor's bytes into a fresh, aligned typed array. */
+export function toFloat32(t: RawTensor): Float32Array {
+  if (t.dtype !== 'F32') throw new EngineError('MODEL_CORRUPT', `expected F32 tensor, got ${t.dtype}`);
+  const out = new Float32Array(t.bytes.byteLength / 4);
+  new Uint8Array(out.buffer).set(t.bytes);
+  return out;
+}
+
+export function toBigInt64(t: RawTensor): BigInt64Array {
+  if (t.dtype !== 'I64') throw new EngineError('MODEL_CORRUPT', `expected I64 tensor, got ${t.dtype}`);
+  const out = new BigInt64Array(t.bytes.byteLength / 8);
+  new Uint8Array(out.buffer).set(t.bytes);
+  return out;
+}

@@ -1,0 +1,12 @@
+/** Locations of test models; tests that need one skip with a message naming it when it is absent. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export const root = path.resolve(__dirname, '..', '..');
+export const tinyParityDir = path.resolve(root, '..', 'shared', 'models', 'tiny-parity');
+export const tinyModelDir = path.join(root, 'models', 'generated', 'tiny');
+export const distDir = path.join(root, 'dist');
+
+export function skipUnless(dir: string, what: string): string | false {
+  return existsSync(dir) ? false : `${what} not found at ${dir}`;
+}
