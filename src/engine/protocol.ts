@@ -59,7 +59,9 @@ export type ClientMessage =
   | { type: 'load'; id: number; config: EngineConfig }
   | { type: 'synthesize'; id: number; text: string; options: SynthesisOptions }
   | { type: 'cancel'; id: number }
-  | { type: 'dispose' };
+  | { type: 'dispose' }
+  /** Test hook: an uncaught exception inside the worker after `afterMs`. */
+  | { type: 'simulateCrash'; afterMs: number };
 
 export type WorkerMessage =
   | { type: 'ready'; id: number; backend: 'onnx' | 'coreml'; info: ModelInfo; loadMs: number; note?: string }

@@ -149,11 +149,13 @@ export class ThreadDecoderPool implements DecoderPool {
       await this.worker.terminate();
       return;
     }
-    await new Promise<void>((resolve) => {
-      this.closed = resolve;
+    const closed = await new Promise<boolean>((resolve) => {
+      this.closed = () => resolve(true);
       this.post({ type: 'close' });
-      setTimeout(resolve, 5000).unref();
+      setTimeout(() => resolve(false), 10_000).unref();
     });
-    await this.worker.terminate();
+    // Only an idle thread (sessions released) may be terminated; killing one inside run() aborts the process.
+    if (closed) await this.worker.terminate();
+    else this.worker.unref();
   }
 }

@@ -1,0 +1,47 @@
+"""Writes reference outputs in the schema of shared/models/tiny-parity/golden/<text>/."""
+import json
+import os
+
+import numpy as np
+
+from .generation import frames_after_eos_for, generate_chunk
+from .text import split_into_best_sentences
+
+
+def write_reference(out_dir, name, text, sp, flow_lm, mimi, voice, max_tokens, lsd_steps, seed, voice_name):
+    d = os.path.join(out_dir, name)
+    os.makedirs(d, exist_ok=True)
+    chunks_txt = split_into_best_sentences(sp, text, max_tokens)
+    chunks, all_lat, all_pcm, offset = [], [], [], 0
+    for i, ct in enumerate(chunks_txt):
+        ids = sp.encode(ct, out_type=int)  # the raw chunk is tokenized, as in the reference
+        r = generate_chunk(flow_lm, mimi, voice, ids, frames_after_eos_for(ct), lsd_steps=lsd_steps)
+        np.save(os.path.join(d, f"chunk{i}_token_ids.npy"), np.array(ids, np.int64))
+        np.save(os.path.join(d, f"chunk{i}_eos_logits.npy"), r["eos_logits"])
+        np.save(os.path.join(d, f"chunk{i}_latents.npy"), r["latents"])
+        chunks.append({"text": ct, "token_ids": ids, "n_tokens": r["n_tokens"], "max_gen_len": r["max_gen_len"],
+                       "frames_after_eos": r["frames_after_eos"], "ar_steps_run": r["ar_steps_run"],
+                       "first_eos_step": r["first_eos_step"], "frames_emitted": r["frames_emitted"],
+                       "pcm_offset": offset, "eos_logits": [round(float(x), 6) for x in r["eos_logits"]]})
+        offset += len(r["pcm"])
+        all_lat.append(r["latents"])
+        all_pcm.append(r["pcm"])
+    lat = np.concatenate(all_lat).astype(np.float32)
+    pcm = np.concatenate(all_pcm).astype(np.float32)
+    np.save(os.path.join(d, "latents.npy"), lat)
+    np.save(os.path.join(d, "pcm.npy"), pcm)
+    info = {"text": text, "chunks": chunks, "total_frames": int(lat.shape[0]), "pcm_samples": int(pcm.shape[0]),
+            "params": {"temperature": 0.0, "lsd_decode_steps": lsd_steps, "noise_clamp": None,
+                       "eos_threshold": -4.0,
+                       "frames_after_eos": "None -> official guess (3 if <=4 words else 1) + 2, per chunk",
+                       "max_tokens_per_chunk": max_tokens,
+                       "max_gen_len": "ceil((tokens/3 + 2) * 12.5) per chunk", "copy_state": True,
+                       "mimi_state": "fresh per chunk, one latent per decoder call",
+                       "pad_with_spaces_for_short_inputs": False, "remove_semicolons": False,
+                       "seed": seed, "voice": voice_name,
+                       "produced_by": "models/pocket_ref PyTorch streaming loop (not onnxruntime)"}}
+    with open(os.path.join(d, "info.json"), "w") as f:
+        json.dump(info, f, indent=1, ensure_ascii=False)
+    return {"chunks": len(chunks), "frames": int(lat.shape[0]), "eos_steps": [c["first_eos_step"] for c in chunks],
+            "pcm_absmax": float(np.abs(pcm).max()) if pcm.size else 0.0,
+            "pcm_std": float(pcm.std()) if pcm.size else 0.0}

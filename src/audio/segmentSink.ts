@@ -1,0 +1,215 @@
+// For players that only play files (afplay, PowerShell SoundPlayer): audio is cut into temp WAV segments, one
+// player process each. Whatever arrives while a segment plays becomes the next segment, so segments grow to match
+// the synthesis rate and the per-process start gap is paid rarely.
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PlaybackClock } from './clock';
+import type { PlayerSinkOptions } from './playerSink';
+import type { Player } from './players';
+import { captureStderr, exited, isAlive, killNow, spawnPlayer } from './processes';
+import { ImplausiblePlaybackError, MIN_REALTIME_FRACTION, PlayerExitError, type AudioSink, type SinkEnd } from './sink';
+import { DEFAULT_SAMPLE_RATE, encodeWav } from './wav';
+
+/** Writers wait once this much audio is queued but not yet given to a player. */
+const HIGH_WATER_SECONDS = 4;
+
+export class SegmentPlayerSink implements AudioSink {
+  readonly sampleRate: number;
+  private readonly clock: PlaybackClock;
+  private pending: Float32Array[] = [];
+  private pendingSamples = 0;
+  private waiters: Array<() => void> = [];
+  private child: ChildProcess | undefined;
+  private segment: { start: number; pcm: Float32Array; file: string; killedOnPurpose: boolean } | undefined;
+  private sent = 0;
+  private dir: string | undefined;
+  private seq = 0;
+  private isPaused = false;
+  private stopped = false;
+  private ending = false;
+  private failure: Error | undefined;
+  private failureListeners: Array<(err: Error) => void> = [];
+  private endPromise: Promise<SinkEnd> | undefined;
+  private settleEnd: { resolve: (v: SinkEnd) => void; reject: (e: Error) => void } | undefined;
+
+  constructor(readonly player: Player, private readonly opts: PlayerSinkOptions = {}) {
+    this.sampleRate = opts.sampleRate ?? DEFAULT_SAMPLE_RATE;
+    this.clock = new PlaybackClock(this.sampleRate, opts.outputLatencyMs ?? player.outputLatencyMs, opts.now);
+  }
+
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  get written(): number {
+    return this.sent;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  position(): number {
+    const seg = this.segment;
+    const upper = seg ? seg.start + seg.pcm.length : this.sent;
+    return Math.min(this.clock.raw(), upper);
+  }
+
+  onFailure(listener: (err: Error) => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  write(pcm: Float32Array): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.stopped || pcm.length === 0) return Promise.resolve();
+    if (this.ending) return Promise.reject(new Error('write() after finish()'));
+    this.pending.push(pcm);
+    this.pendingSamples += pcm.length;
+    this.next();
+    if (this.pendingSamples < HIGH_WATER_SECONDS * this.sampleRate) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  pause(): void {
+    if (this.isPaused || this.stopped) return;
+    this.isPaused = true;
+    const seg = this.segment;
+    const heard = this.position();
+    this.clock.hold(heard);
+    if (!seg || !this.child || !isAlive(this.child)) return;
+    if (this.pauseMode() === 'signal') {
+      this.child.kill('SIGSTOP');
+      return;
+    }
+    // No SIGSTOP (Windows): kill the segment and put its unheard rest back in front of the queue.
+    const offset = Math.max(0, Math.min(seg.pcm.length, Math.floor(heard - seg.start)));
+    this.clock.hold(seg.start + offset);
+    seg.killedOnPurpose = true;
+    killNow(this.child);
+    this.child = undefined; // its exit event may lag; resume() must not wait for it
+    const rest = seg.pcm.subarray(offset);
+    if (rest.length > 0) {
+      this.pending.unshift(rest);
+      this.pendingSamples += rest.length;
+    }
+    this.sent = seg.start + offset;
+  }
+
+  resume(): void {
+    if (!this.isPaused || this.stopped) return;
+    this.isPaused = false;
+    if (this.child && isAlive(this.child)) {
+      this.child.kill('SIGCONT');
+      this.clock.startAt(this.clock.raw());
+    }
+    this.next(true);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.clock.hold(this.position());
+      this.pending = [];
+      this.pendingSamples = 0;
+      this.releaseWriters();
+      if (this.child) killNow(this.child);
+      this.settleEnd?.resolve('stopped');
+    }
+    if (this.child) await exited(this.child);
+    this.cleanup();
+  }
+
+  finish(): Promise<SinkEnd> {
+    if (!this.endPromise) {
+      this.endPromise = new Promise<SinkEnd>((resolve, reject) => (this.settleEnd = { resolve, reject }));
+      this.endPromise.catch(() => {});
+      this.ending = true;
+      if (this.failure) this.settleEnd!.reject(this.failure);
+      else if (this.stopped) this.settleEnd!.resolve('stopped');
+      else this.next();
+    }
+    return this.endPromise;
+  }
+
+  private pauseMode(): 'signal' | 'restart' {
+    return this.opts.pauseMode ?? (process.platform === 'win32' ? 'restart' : 'signal');
+  }
+
+  /** Start the next segment when idle and there is enough audio (or the stream is ending). */
+  private next(force = false): void {
+    if (this.isPaused || this.stopped || this.failure) return;
+    if (this.child && isAlive(this.child)) return;
+    const min = (this.opts.minSegmentSeconds ?? 0.5) * this.sampleRate;
+    if (this.pendingSamples === 0 || (!this.ending && !force && this.pendingSamples < min)) {
+      if (this.ending && this.pendingSamples === 0) {
+        this.clock.hold(this.sent);
+        this.segment = undefined;
+        this.cleanup();
+        this.settleEnd?.resolve('completed');
+      }
+      return;
+    }
+    const pcm = concat(this.pending, this.pendingSamples);
+    this.pending = [];
+    this.pendingSamples = 0;
+    this.releaseWriters();
+    this.dir ??= mkdtempSync(path.join(this.opts.tmpDir ?? tmpdir(), 'pocket-reader-'));
+    const file = path.join(this.dir, `seg-${++this.seq}.wav`);
+    writeFileSync(file, encodeWav(pcm, this.sampleRate));
+    const { args, env } = this.player.segmentInvocation(file);
+    const child = spawnPlayer(this.player.command, args, { ...(this.opts.env ?? process.env), ...env }, 'ignore');
+    const seg = { start: this.sent, pcm, file, killedOnPurpose: false };
+    const spawnedAt = performance.now();
+    this.child = child;
+    this.segment = seg;
+    this.sent += pcm.length;
+    this.clock.startAt(seg.start);
+    const stderr = captureStderr(child);
+    child.once('error', (err) => this.fail(err));
+    child.once('exit', (code, signal) => {
+      rmSync(file, { force: true });
+      if (this.stopped || seg.killedOnPurpose) return;
+      if (code !== 0) return this.fail(new PlayerExitError(this.player.kind, code, signal, stderr()));
+      const audioMs = (pcm.length / this.sampleRate) * 1000;
+      const wallMs = performance.now() - spawnedAt;
+      if (!this.isPaused && audioMs > 300 && wallMs < audioMs * MIN_REALTIME_FRACTION) {
+        return this.fail(new ImplausiblePlaybackError(this.player.kind, audioMs, wallMs));
+      }
+      this.clock.hold(seg.start + pcm.length);
+      this.next();
+    });
+  }
+
+  private releaseWriters(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private fail(err: Error): void {
+    if (this.failure || this.stopped) return;
+    this.failure = err;
+    this.clock.hold(this.position());
+    this.releaseWriters();
+    if (this.child) killNow(this.child);
+    this.cleanup();
+    this.settleEnd?.reject(err);
+    for (const l of this.failureListeners) l(err);
+  }
+
+  private cleanup(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+}
+
+function concat(parts: Float32Array[], total: number): Float32Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float32Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,113 @@
+/**
+ * `npm run bench`: speed of the real product path (client → worker → pipeline → backend) on a model set,
+ * by default the full-size random-weight model, which costs exactly what the real weights cost.
+ * Prints real-time factor, time to first audio (cold and warm worker), per-stage ms per frame, peak RSS,
+ * and a 1024³ MatMul measured in the same run as the yardstick.
+ */
+import * as ort from 'onnxruntime-node';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EngineClient } from '../engine/client';
+import type { ChunkStats, EngineConfig, SynthesisOptions } from '../engine/protocol';
+import { matmulModel } from './matmulModel';
+
+const TEXT = 'The quick brown fox jumps over the lazy dog, and then it runs far away into the forest.';
+
+async function matmulMs(threads: number, iters = 15): Promise<number> {
+  const s = await ort.InferenceSession.create(matmulModel(), { intraOpNumThreads: threads });
+  const n = 1024;
+  const feeds = {
+    A: new ort.Tensor('float32', new Float32Array(n * n).map(Math.random), [n, n]),
+    B: new ort.Tensor('float32', new Float32Array(n * n).map(Math.random), [n, n]),
+  };
+  await s.run(feeds);
+  const times: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const t = performance.now();
+    await s.run(feeds);
+    times.push(performance.now() - t);
+  }
+  await s.release();
+  return median(times);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+async function drain(client: EngineClient, text: string, options: SynthesisOptions): Promise<{ stats: ChunkStats; firstChunkMs: number }> {
+  const t0 = performance.now();
+  let firstChunkMs = 0;
+  const h = client.synthesize(text, options);
+  for await (const _ of h) if (!firstChunkMs) firstChunkMs = performance.now() - t0;
+  return { stats: await h.done, firstChunkMs };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'model-dir': { type: 'string' },
+      voice: { type: 'string' },
+      frames: { type: 'string', default: '125' },
+      runs: { type: 'string', default: '3' },
+      threads: { type: 'string', default: '1' },
+      'no-decoder-thread': { type: 'boolean', default: false },
+      'lsd-steps': { type: 'string', default: '1' },
+    },
+  });
+  const root = path.resolve(__dirname, '..');
+  const modelDir = path.resolve(values['model-dir'] ?? path.join(root, 'models', 'generated', 'full'));
+  if (!existsSync(path.join(modelDir, 'bundle.json'))) {
+    console.error(`No model set at ${modelDir}. Generate the full-size random-weight model with \`npm run models:full\`, or pass --model-dir.`);
+    process.exit(2);
+  }
+  const frames = Number(values.frames);
+  const config: EngineConfig = {
+    modelDir,
+    backend: 'onnx',
+    threads: Number(values.threads),
+    decoderThread: !values['no-decoder-thread'],
+  };
+  const options: SynthesisOptions = {
+    voice: values.voice ?? 'alba',
+    temperature: 0.3,
+    lsdSteps: Number(values['lsd-steps']),
+    seed: 42,
+    maxFrames: frames,
+    ignoreEos: true,
+  };
+
+  const yardstickBefore = await matmulMs(1);
+  const client = new EngineClient({ config, workerPath: path.join(__dirname, 'engine-worker.js') });
+  const tCold = performance.now();
+  const cold = await drain(client, TEXT, options);
+  const coldTotal = performance.now() - tCold;
+  const warm: { stats: ChunkStats; firstChunkMs: number }[] = [];
+  for (let i = 0; i < Number(values.runs); i++) warm.push(await drain(client, TEXT, options));
+  await client.dispose();
+  const yardstickAfter = await matmulMs(1);
+
+  const pick = (f: (r: { stats: ChunkStats; firstChunkMs: number }) => number) => median(warm.map(f));
+  const audioSeconds = (frames * 1920) / 24000;
+  const rows: [string, string][] = [
+    ['model', modelDir],
+    ['frames per run (EOS off)', `${frames} (${audioSeconds.toFixed(1)} s of audio), ${warm.length} warm runs, median`],
+    ['real-time factor (audio s / wall s)', `${pick((r) => r.stats.realTimeFactor).toFixed(2)}×`],
+    ['first audio, warm worker', `${pick((r) => r.firstChunkMs).toFixed(0)} ms`],
+    ['first audio, cold worker (incl. model load)', `${cold.firstChunkMs.toFixed(0)} ms (whole cold run ${(coldTotal / 1000).toFixed(1)} s)`],
+    ['backbone per frame', `${pick((r) => r.stats.backboneMs).toFixed(1)} ms`],
+    ['flow head per frame', `${pick((r) => r.stats.flowMs).toFixed(1)} ms (${options.lsdSteps} LSD step${options.lsdSteps > 1 ? 's' : ''})`],
+    ['Mimi decode per frame', `${pick((r) => r.stats.decodeMs).toFixed(1)} ms (${config.decoderThread ? 'own thread, overlapped' : 'inline'})`],
+    ['process peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
+    ['yardstick 1024³ fp32 MatMul, 1 thread', `${yardstickBefore.toFixed(1)} ms before, ${yardstickAfter.toFixed(1)} ms after`],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+/**
+ * `npm run say -- [options] "text"`: synthesizes through the same client → worker → pipeline as the
+ * extension, then plays the audio as it streams, or writes a 16-bit mono 24 kHz WAV with --out.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createPlayerSink } from '../audio/playerSink';
+import { selectPlayer } from '../audio/players';
+import type { AudioSink } from '../audio/sink';
+import { WavFileWriter } from '../audio/wav';
+import { EngineClient } from '../engine/client';
+import { EngineError } from '../engine/errors';
+import type { BackendChoice, SynthesisOptions } from '../engine/protocol';
+import { narrate } from '../text/narrate';
+import { dryRunText, languageIdForPath } from './dryRun';
+import { resolveModelDir } from './modelDir';
+
+const USAGE = `usage: npm run say -- [options] "text to speak"
+  --file PATH         read the text from a file (Markdown is narrated as prose); or pipe text on stdin
+  --out FILE.wav      write a 16-bit mono 24 kHz WAV instead of playing (--force to replace a file)
+  --model-dir DIR     use a local model folder (default: download once into the per-user cache)
+  --voice NAME|PATH   built-in voice name or a voice .safetensors file (default: the model's first voice)
+  --temperature T     noise variance, 0 = deterministic (default 0.3)
+  --seed N            noise seed (default: random, printed)
+  --lsd-steps N       flow-head steps (default 1)
+  --backend B         auto | onnx | coreml (default auto)
+  --threads N         backbone threads (default 1; the Mimi decoder has its own thread)
+  --dry-run           with --file: print what would be spoken, line by line, without synthesizing`;
+
+async function readInput(file: string | undefined, positional: string[]): Promise<{ text: string; languageId: string }> {
+  if (file) {
+    const raw = readFileSync(file);
+    if (raw.includes(0)) throw new EngineError('NOTHING_SPEAKABLE', `${file} looks like a binary file`);
+    return { text: raw.toString('utf8'), languageId: languageIdForPath(file) };
+  }
+  if (positional.length > 0) return { text: positional.join(' '), languageId: 'plaintext' };
+  if (process.stdin.isTTY) return { text: '', languageId: 'plaintext' };
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return { text: Buffer.concat(chunks).toString('utf8'), languageId: 'plaintext' };
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      file: { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      'model-dir': { type: 'string' },
+      voice: { type: 'string' },
+      temperature: { type: 'string', default: '0.3' },
+      seed: { type: 'string' },
+      'lsd-steps': { type: 'string', default: '1' },
+      backend: { type: 'string', default: 'auto' },
+      threads: { type: 'string', default: '1' },
+      'dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const input = await readInput(values.file, positionals);
+  if (values['dry-run']) {
+    process.stdout.write(dryRunText(input.text, input.languageId) + '\n');
+    return 0;
+  }
+  // Documents are read as prose: Markdown structure, code and URLs never reach the model.
+  const text =
+    input.languageId === 'plaintext' ? input.text : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip' }).map((s) => s.text).join(' ');
+  if (!text.trim()) {
+    console.error('Nothing to say: give text as an argument, with --file, or on stdin.\n\n' + USAGE);
+    return 2;
+  }
+
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  const modelDir = await resolveModelDir(values['model-dir'], abort.signal);
+  const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
+  const client = new EngineClient({
+    config: { modelDir, backend: values.backend as BackendChoice, threads: Number(values.threads) },
+    workerPath: path.join(__dirname, 'engine-worker.js'),
+    log: (line) => console.error(line),
+  });
+  let sink: AudioSink | undefined;
+  let wav: WavFileWriter | undefined;
+  try {
+    const ready = await client.ensureLoaded();
+    const voice = values.voice ?? ready.info.builtinVoices[0] ?? 'alba';
+    const options: SynthesisOptions = {
+      voice,
+      temperature: Number(values.temperature),
+      lsdSteps: Number(values['lsd-steps']),
+      seed,
+    };
+    if (values.out) {
+      const out = path.resolve(values.out);
+      wav = await WavFileWriter.createAt(out, ready.info.sampleRate, values.force).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EEXIST') throw new Error(`${out} already exists; pass --force to replace it`);
+        throw e;
+      });
+    }
+    else {
+      const player = await selectPlayer().catch((e: Error) => {
+        throw new Error(`${e.message}\nOr write the audio to a file instead: --out speech.wav`);
+      });
+      sink = createPlayerSink(player, { sampleRate: ready.info.sampleRate });
+    }
+
+    const handle = client.synthesize(text, options);
+    abort.signal.addEventListener('abort', () => {
+      handle.cancel();
+      void sink?.stop();
+    });
+    let lastChunk = -1;
+    for await (const chunk of handle) {
+      if (chunk.textChunk !== lastChunk) {
+        lastChunk = chunk.textChunk;
+        process.stderr.write(`  ▸ ${text.slice(chunk.span.start, chunk.span.end).slice(0, 100)}\n`);
+      }
+      if (wav) await wav.write(chunk.pcm);
+      else await sink!.write(chunk.pcm);
+    }
+    const stats = await handle.done;
+    await wav?.close();
+    if (sink) await sink.finish();
+    console.error(
+      `${stats.audioSeconds.toFixed(2)} s of audio in ${(stats.wallMs / 1000).toFixed(2)} s ` +
+        `(${stats.realTimeFactor.toFixed(2)}× real time, first audio after ${stats.firstAudioMs.toFixed(0)} ms); ` +
+        `${ready.backend}, voice ${voice}, seed ${seed}${wav ? `; wrote ${wav.path}` : ''}`,
+    );
+    return 0;
+  } finally {
+    await wav?.close().catch(() => undefined);
+    await client.dispose();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    const code = err instanceof EngineError ? err.code : undefined;
+    if (code === 'CANCELLED') {
+      console.error('stopped');
+      process.exit(130);
+    }
+    console.error(`say: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

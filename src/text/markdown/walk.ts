@@ -1,0 +1,116 @@
+import type { Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
+import type { Block } from '../segmentBlocks';
+import { MappedText } from '../mappedText';
+import { PAUSE_MS } from '../pauses';
+import type { NarrateOptions } from '../segment';
+import { appendAlt, phrasingText, range, type Doc } from './inline';
+
+/** The kind a paragraph takes from its nearest container: "> - item" is a list item. */
+type ProseKind = 'paragraph' | 'listItem' | 'quote';
+
+export const CODE_ANNOUNCEMENT = 'Code block skipped.';
+
+/**
+ * Walks the tree in document order and returns blocks. Code, HTML, front matter and link or
+ * footnote definitions produce nothing (or an announcement for code); footnote bodies are read
+ * where they are written, without their "[^1]:" label. Iterative, with an explicit stack, so
+ * thousands of nested quotes or lists cannot overflow the call stack.
+ */
+export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
+  const blocks: Block[] = [];
+  const stack: [Nodes, ProseKind][] = [[root, 'paragraph']];
+  const pushChildren = (children: readonly Nodes[], kind: ProseKind) => {
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, kind]);
+  };
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, kind] = top;
+    switch (node.type) {
+      case 'root':
+      case 'footnoteDefinition':
+        pushChildren(node.children, kind);
+        break;
+      case 'blockquote':
+        pushChildren(node.children, 'quote');
+        break;
+      case 'list':
+      case 'listItem':
+        pushChildren(node.children, 'listItem');
+        break;
+      case 'heading': {
+        // "# Tool [![Build](…)](…)": the badges are decoration once the heading has words of its own.
+        const words = node.children.filter((child) => !imagesOnly([child]));
+        const children = words.some((child) => child.type !== 'text' || child.value.trim()) ? words : node.children;
+        blocks.push({ kind: 'heading', text: phrasingText(doc, children), pauseAfterMs: PAUSE_MS.heading });
+        break;
+      }
+      case 'paragraph':
+        blocks.push(...paragraph(doc, node, kind));
+        break;
+      case 'table':
+        blocks.push(...table(doc, node));
+        break;
+      case 'code': {
+        const r = range(doc, node);
+        if (opts.codeBlocks === 'announce' && r) {
+          blocks.push({ kind: 'codeAnnouncement', words: CODE_ANNOUNCEMENT, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.codeAnnouncement });
+        }
+        break;
+      }
+      case 'thematicBreak':
+        blocks.push({ kind: 'break', pauseMs: PAUSE_MS.thematicBreak });
+        break;
+      default:
+        // html, yaml, toml, definition: markup, not prose.
+        break;
+    }
+  }
+  return blocks;
+}
+
+const PROSE_PAUSE: Record<ProseKind, number> = {
+  paragraph: PAUSE_MS.paragraph,
+  listItem: PAUSE_MS.listItem,
+  quote: PAUSE_MS.quote,
+};
+
+function* paragraph(doc: Doc, node: Paragraph, kind: ProseKind): Generator<Block> {
+  const images = imagesOnly(node.children);
+  if (images) {
+    // A row of badges or a lone screenshot: each alt is its own short utterance, not one run-on sentence.
+    for (const image of images) {
+      const text = new MappedText();
+      appendAlt(doc, image, text);
+      if (text.length > 0) yield { kind: 'imageAlt', text, pauseAfterMs: PAUSE_MS.imageAlt };
+    }
+    return;
+  }
+  yield { kind, text: phrasingText(doc, node.children), pauseAfterMs: PROSE_PAUSE[kind] };
+}
+
+type ImageNode = Extract<PhrasingContent, { type: 'image' | 'imageReference' }>;
+
+/** The images of a paragraph made of nothing but images (possibly linked) and whitespace, else undefined. */
+function imagesOnly(nodes: readonly PhrasingContent[]): ImageNode[] | undefined {
+  const images: ImageNode[] = [];
+  for (const node of nodes) {
+    if (node.type === 'image' || node.type === 'imageReference') images.push(node);
+    else if (node.type === 'link' || node.type === 'linkReference') {
+      const inner = imagesOnly(node.children);
+      if (!inner) return undefined;
+      images.push(...inner);
+    } else if (node.type === 'break' || node.type === 'html' || (node.type === 'text' && node.value.trim() === '')) continue;
+    else return undefined;
+  }
+  return images.length > 0 ? images : undefined;
+}
+
+function* table(doc: Doc, node: Table): Generator<Block> {
+  for (const row of node.children) {
+    const cells = row.children
+      .map((cell) => phrasingText(doc, cell.children))
+      .filter((text) => /[\p{L}\p{N}]/u.test(text.text));
+    for (const [i, text] of cells.entries()) {
+      yield { kind: 'tableCell', text, pauseAfterMs: i === cells.length - 1 ? PAUSE_MS.tableRow : PAUSE_MS.tableCell };
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/** What a segment was read from; lets the player choose pauses and the UI choose decorations. */
+export type SegmentKind =
+  | 'heading'
+  | 'paragraph'
+  | 'listItem'
+  | 'quote'
+  | 'tableCell'
+  | 'imageAlt'
+  | 'codeAnnouncement'
+  | 'plain'
+  | 'comment';
+
+/** One sentence to speak. */
+export interface Segment {
+  /** The words to speak, already normalised ("3.5" → "three point five"). */
+  text: string;
+  /** UTF-16 offset into the source of the first character the words came from. */
+  start: number;
+  /** Exclusive UTF-16 end offset; `source.slice(start, end)` is the range to highlight. */
+  end: number;
+  kind: SegmentKind;
+  /** Extra silence after this segment (sentence, item, paragraph or heading break). */
+  pauseAfterMs: number;
+}
+
+export interface NarrateOptions {
+  /** VS Code language id: 'markdown' gets the Markdown reader, everything else plain text or comments. */
+  languageId: string;
+  /** 'announce' emits a "Code block skipped." segment where fenced/indented code was. */
+  codeBlocks: 'skip' | 'announce';
+  /** For code files: read only the comments. Ignored for languages without a known comment syntax. */
+  commentsOnly?: boolean;
+}

@@ -1,0 +1,57 @@
+import type { MappedText } from './mappedText';
+import { normalize } from './normalize';
+import { PAUSE_MS } from './pauses';
+import type { Segment, SegmentKind } from './segment';
+import { splitSentences } from './sentences';
+
+/**
+ * A unit of text that reads as a whole (a paragraph, a list item's paragraph, a table cell, a
+ * comment). Readers (Markdown, plain text, comments) produce blocks; blocks become sentences here.
+ */
+export type Block =
+  | { kind: Exclude<SegmentKind, 'codeAnnouncement'>; text: MappedText; pauseAfterMs: number }
+  /** Fixed words (not from the source) standing for a source range, e.g. "Code block skipped." */
+  | { kind: 'codeAnnouncement'; words: string; start: number; end: number; pauseAfterMs: number }
+  /** Lengthens the pause before whatever comes next (a thematic break). */
+  | { kind: 'break'; pauseMs: number };
+
+export function blocksToSegments(blocks: Iterable<Block>): Segment[] {
+  const out: Segment[] = [];
+  for (const block of blocks) {
+    if (block.kind === 'break') {
+      const last = out[out.length - 1];
+      if (last) last.pauseAfterMs += block.pauseMs;
+      continue;
+    }
+    if (block.kind === 'codeAnnouncement') {
+      const { words: text, start, end, kind, pauseAfterMs } = block;
+      push(out, { text, start, end, kind, pauseAfterMs });
+      continue;
+    }
+    const before = out.length;
+    for (const span of splitSentences(block.text)) {
+      const text = normalize(span.text);
+      if (!/[\p{L}\p{N}]/u.test(text)) continue;
+      push(out, { text, start: span.start, end: span.end, kind: block.kind, pauseAfterMs: PAUSE_MS.sentence });
+    }
+    // The block's pause goes after its last spoken sentence (even when a trailing span was unspeakable).
+    const last = out[out.length - 1];
+    if (last && out.length > before) last.pauseAfterMs = block.pauseAfterMs;
+  }
+  return out;
+}
+
+/**
+ * Keeps segments ordered and non-overlapping, which highlighting and segmentAt rely on. Overlap can
+ * only come from replaced text mapped to one range (a sentence end inside inline code); such a
+ * sentence is folded into the previous one.
+ */
+function push(out: Segment[], seg: Segment): void {
+  const prev = out[out.length - 1];
+  if (prev && seg.start < prev.end) {
+    prev.text = `${prev.text} ${seg.text}`;
+    prev.end = Math.max(prev.end, seg.end);
+    return;
+  }
+  out.push(seg);
+}

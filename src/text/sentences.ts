@@ -1,0 +1,62 @@
+import type { MappedText } from './mappedText';
+
+/** A sentence of not-yet-normalised text with its source range. */
+export interface Span {
+  text: string;
+  start: number;
+  end: number;
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+
+/**
+ * Abbreviations that end in "." but rarely end a sentence. Intl.Segmenter breaks after them when a
+ * capital follows ("e.g. Prettier"), so such breaks are undone. "etc." is not listed: before a
+ * lowercase word the segmenter already keeps it inside, and before a capital it usually does end
+ * the sentence.
+ */
+const NO_BREAK_AFTER = /(?:^|[\s(\[])(?:e\.g|i\.e|dr|mr|mrs|ms|prof|vs|cf|approx|fig)\.$/i;
+
+/** Characters after which UAX #29 may end a sentence (its STerm and ATerm classes). */
+const MAYBE_SENTENCE_END = /[\p{Sentence_Terminal}.\u2024\uFE52\uFF0E]/u;
+
+/** A sentence worth speaking has at least one letter or digit. */
+const SPEAKABLE = /[\p{L}\p{N}]/u;
+
+/** Splits one block of text into sentences; whitespace (including line breaks) is collapsed. */
+export function splitSentences(m: MappedText): Span[] {
+  // Same length as m.text, so indices stay valid for m.starts / m.ends. Line breaks must go:
+  // the segmenter treats "\n" as a sentence end, but in prose it is only a soft wrap.
+  const flat = m.text.replace(/\s/g, ' ');
+  // Most blocks (headings, items, cells) have no terminator before their end: skip the segmenter.
+  if (!MAYBE_SENTENCE_END.test(flat.trimEnd().slice(0, -1))) {
+    const span = toSpan(m, flat, 0, flat.length);
+    return span ? [span] : [];
+  }
+  const spans: Span[] = [];
+  let from = -1;
+  for (const { index, segment } of segmenter.segment(flat)) {
+    if (from < 0) from = index;
+    const to = index + segment.length;
+    if (to < flat.length && NO_BREAK_AFTER.test(segment.trimEnd())) continue;
+    const span = toSpan(m, flat, from, to);
+    if (span) spans.push(span);
+    from = -1;
+  }
+  return spans;
+}
+
+function toSpan(m: MappedText, flat: string, from: number, to: number): Span | undefined {
+  while (from < to && flat[from] === ' ') from++;
+  while (to > from && flat[to - 1] === ' ') to--;
+  const text = flat.slice(from, to).replace(/ {2,}/g, ' ');
+  if (!SPEAKABLE.test(text)) return undefined;
+  let start = Infinity;
+  let end = -Infinity;
+  for (let i = from; i < to; i++) {
+    if (flat[i] === ' ') continue;
+    start = Math.min(start, m.starts[i]!);
+    end = Math.max(end, m.ends[i]!);
+  }
+  return { text, start, end };
+}
