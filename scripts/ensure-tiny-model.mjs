@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'models', 'generated', 'tiny');
 const generator = path.join(root, 'models', 'generate.py');
-if (existsSync(path.join(out, 'bundle.json')) || !existsSync(generator)) process.exit(0);
+// bundle.json is written last; coreml/ (the CoreML step contract) came later, so an older tiny set regenerates.
+const complete = existsSync(path.join(out, 'bundle.json')) && existsSync(path.join(out, 'coreml', 'mimi_decoder.onnx'));
+if (complete || !existsSync(generator)) process.exit(0);
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const probe = spawnSync(python, ['-c', 'import torch, onnx, sentencepiece'], { stdio: 'ignore' });
 if (probe.status !== 0) {

@@ -44,8 +44,12 @@ export interface Backend {
   readonly info: ModelInfo;
   /** Voice conditioning. Saved KV states are installed as they are; the caller caches the result. */
   prefillVoice(voice: VoiceRef): Promise<VoiceState>;
-  /** A fresh sequence that starts from a copy of the voice state (each text chunk gets one). */
-  startSequence(voice: VoiceState): Promise<Sequence>;
+  /**
+   * A fresh sequence that starts from a copy of the voice state (each text chunk gets one). `positions`
+   * is how many more positions the chunk can use (text + frame budget), so a backend may size its
+   * caches to the chunk instead of the model's maximum.
+   */
+  startSequence(voice: VoiceState, positions: number): Promise<Sequence>;
   /** Text conditioning after the voice: exactly tokenIds.length positions, never padded. */
   prefillText(seq: Sequence, tokenIds: readonly number[]): Promise<void>;
   /** One autoregressive backbone step; `latent === null` feeds the BOS latent. */

@@ -100,7 +100,11 @@ export async function* generate(
     textChunk++;
     throwIfAborted(opts.signal);
     const tp = performance.now();
-    const seq = await backend.startSequence(voice);
+    const room = backend.info.contextCapacity - voice.positions - chunk.tokenIds.length;
+    let budget = Math.min(maxGenLen(chunk.tokenIds.length), room);
+    if (opts.maxFrames !== undefined) budget = opts.ignoreEos ? Math.min(opts.maxFrames, room) : Math.min(budget, opts.maxFrames);
+    if (budget <= 0) throw new EngineError('INTERNAL', `voice (${voice.positions}) + text (${chunk.tokenIds.length}) leave no room in the model's ${backend.info.contextCapacity} positions`);
+    const seq = await backend.startSequence(voice, chunk.tokenIds.length + budget);
     const decoder = await backend.startDecoder();
     const inflight: Promise<AudioOut>[] = [];
     let settledHead = false;
@@ -109,9 +113,6 @@ export async function* generate(
     try {
       await backend.prefillText(seq, chunk.tokenIds);
       stats.prefillMs += performance.now() - tp;
-      const room = backend.info.contextCapacity - seq.positions;
-      let budget = Math.min(maxGenLen(chunk.tokenIds.length), room);
-      if (opts.maxFrames !== undefined) budget = opts.ignoreEos ? Math.min(opts.maxFrames, room) : Math.min(budget, opts.maxFrames);
       const afterEos = opts.framesAfterEos ?? chunk.framesAfterEos;
 
       const sendPending = (count: number) => {

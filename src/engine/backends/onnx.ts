@@ -3,13 +3,14 @@
  * backbone with explicit KV state, stateless flow head, streaming Mimi decoder.
  */
 import * as ort from 'onnxruntime-node';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Backend, DecoderState, ModelInfo, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
 import { EngineError } from '../errors';
 import { resolveVoiceFile, type OnnxModelFiles, type StateEntry } from '../modelFiles';
-import { readSafetensors } from '../safetensors';
+import { readSafetensors, type RawTensor } from '../safetensors';
 import { InlineDecoderPool, ThreadDecoderPool, type DecoderPool } from './decoderPool';
+import { makeDimSymbolic } from './onnxGraphEdit';
 import { createSession } from './onnxSession';
 import { voiceStateTensors } from './onnxState';
 
@@ -21,13 +22,15 @@ export interface OnnxBackendOptions {
 }
 
 interface OnnxVoice extends VoiceState {
-  readonly tensors: ort.Tensor[];
+  readonly name: string;
+  readonly stored: Map<string, RawTensor>;
 }
 
 class OnnxSequence implements Sequence {
   constructor(
     public tensors: ort.Tensor[],
     public positions: number,
+    readonly capacity: number,
   ) {}
 }
 
@@ -48,6 +51,8 @@ export class OnnxBackend implements Backend {
     private readonly main: ort.InferenceSession,
     private readonly flowHead: ort.InferenceSession,
     private readonly decoders: DecoderPool,
+    /** The cache length is symbolic, so each chunk's cache holds only what that chunk can use. */
+    private readonly dynamicCache: boolean,
   ) {
     this.flowEntries = files.bundle.flow_lm_state_manifest;
     const d = info.conditioningDim;
@@ -61,9 +66,13 @@ export class OnnxBackend implements Backend {
     const decoderInit = { file: files.mimiDecoder, manifest: b.mimi_state_manifest, latentDim: b.latent_dim, threads: 1 };
     const workerPath = opts.decoderWorkerPath ?? path.join(__dirname, 'decoder-worker.js');
     const useThread = (opts.decoderThread ?? true) && existsSync(workerPath);
+    const caches = b.flow_lm_state_manifest.filter((e) => e.key === 'cache');
+    const cacheNames = new Set(caches.flatMap((e) => [e.input_name, e.output_name]));
+    const edited = existsSync(files.flowLmMain) ? makeDimSymbolic(readFileSync(files.flowLmMain), cacheNames, 2, 'cache_len') : undefined;
+    const dynamicCache = edited !== undefined && edited.changed === cacheNames.size;
     const [textConditioner, main, flowHead, decoders] = await Promise.all([
       createSession(files.textConditioner, 1),
-      createSession(files.flowLmMain, threads),
+      createSession(files.flowLmMain, threads, dynamicCache ? edited.bytes : undefined),
       createSession(files.flowLmFlow, 1),
       useThread ? ThreadDecoderPool.create(workerPath, decoderInit) : InlineDecoderPool.create(decoderInit),
     ]);
@@ -82,7 +91,7 @@ export class OnnxBackend implements Backend {
       contextCapacity: cache.shape[2],
       builtinVoices: b.predefined_voices ?? [],
     };
-    return new OnnxBackend(info, files, textConditioner, main, flowHead, decoders);
+    return new OnnxBackend(info, files, textConditioner, main, flowHead, decoders, dynamicCache);
   }
 
   get decodeTimings(): { ms: number; frames: number } {
@@ -93,15 +102,17 @@ export class OnnxBackend implements Backend {
     const name = voice.kind === 'builtin' ? voice.name : voice.path;
     const file = resolveVoiceFile(this.files.dir, name, this.info.builtinVoices);
     const stored = await readSafetensors(file);
-    const { tensors, positions } = voiceStateTensors(this.flowEntries, stored, name);
-    const v: OnnxVoice = { tensors, positions };
+    // Validates the state against the manifest once; chunks re-lay it at their own capacity.
+    const { positions } = voiceStateTensors(this.flowEntries, stored, name, this.info.contextCapacity);
+    const v: OnnxVoice = { name, stored, positions };
     return v;
   }
 
-  async startSequence(voice: VoiceState): Promise<Sequence> {
-    // ORT never writes into its inputs, so the voice tensors can seed every chunk without a copy.
+  async startSequence(voice: VoiceState, positions: number): Promise<Sequence> {
     const v = voice as OnnxVoice;
-    return new OnnxSequence(v.tensors, v.positions);
+    const capacity = this.dynamicCache ? Math.min(this.info.contextCapacity, v.positions + positions) : this.info.contextCapacity;
+    const { tensors } = voiceStateTensors(this.flowEntries, v.stored, v.name, capacity);
+    return new OnnxSequence(tensors, v.positions, capacity);
   }
 
   async prefillText(seq: Sequence, tokenIds: readonly number[]): Promise<void> {
@@ -156,8 +167,8 @@ export class OnnxBackend implements Backend {
   }
 
   private checkCapacity(s: OnnxSequence, n: number): void {
-    if (s.positions + n > this.info.contextCapacity) {
-      throw new EngineError('INTERNAL', `sequence would exceed the model's ${this.info.contextCapacity} positions`);
+    if (s.positions + n > s.capacity) {
+      throw new EngineError('INTERNAL', `sequence would exceed its ${s.capacity} positions`);
     }
   }
 

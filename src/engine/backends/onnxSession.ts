@@ -4,15 +4,17 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors';
 
-export async function createSession(file: string, threads: number): Promise<ort.InferenceSession> {
+/** `bytes` lets a caller pass an edited copy of `file`; errors still name the file. */
+export async function createSession(file: string, threads: number, bytes?: Uint8Array): Promise<ort.InferenceSession> {
   if (!existsSync(file)) throw new EngineError('MODEL_MISSING', `${path.basename(file)} is missing in ${path.dirname(file)}`);
+  const options: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
   try {
-    return await ort.InferenceSession.create(file, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    return await (bytes ? ort.InferenceSession.create(bytes, options) : ort.InferenceSession.create(file, options));
   } catch (e) {
     const size = statSync(file).size;
     throw new EngineError(

@@ -38,6 +38,7 @@ export function voiceStateTensors(
   entries: readonly StateEntry[],
   stored: Map<string, RawTensor>,
   voiceName: string,
+  capacity: number,
 ): { tensors: ort.Tensor[]; positions: number } {
   let positions = -1;
   const tensors = entries.map((e) => {
@@ -53,7 +54,7 @@ export function voiceStateTensors(
     if (e.key === 'cache') {
       const t = stored.get(e.path);
       if (!t) throw new EngineError('UNKNOWN_VOICE', `voice ${voiceName} has no ${e.path}: not a state for this model`);
-      return padCache(e, t, voiceName);
+      return padCache(e, t, voiceName, capacity);
     }
     return filledTensor(e);
   });
@@ -61,16 +62,18 @@ export function voiceStateTensors(
   return { tensors, positions };
 }
 
-function padCache(e: StateEntry, t: RawTensor, voiceName: string): ort.Tensor {
-  const target = e.shape;
+function padCache(e: StateEntry, t: RawTensor, voiceName: string, capacity: number): ort.Tensor {
+  const target = [...e.shape];
+  target[2] = capacity;
   const src = t.shape;
   const sameTail = src.length === target.length && src.every((d, i) => i === 2 || d === target[i]);
-  if (!sameTail || src[2] > target[2]) {
+  if (!sameTail) {
     throw new EngineError(
       'UNKNOWN_VOICE',
-      `voice ${voiceName}: ${e.path} has shape [${src}] but this model needs [${target}] (the voice belongs to another model)`,
+      `voice ${voiceName}: ${e.path} has shape [${src}] but this model needs [${e.shape}] (the voice belongs to another model)`,
     );
   }
+  if (src[2] >= target[2]) throw new EngineError('UNKNOWN_VOICE', `voice ${voiceName} is too long for this model (${src[2]} positions)`);
   const data = toFloat32(t);
   const out = new Float32Array(target.reduce((a, b) => a * b, 1));
   out.fill(e.fill === 'nan' ? NaN : 0);

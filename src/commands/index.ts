@@ -1,0 +1,30 @@
+/** Registers every command; the test hooks only when the extension runs in development or test mode. */
+import * as vscode from 'vscode';
+import type { Services } from '../ui/services';
+import type { Command } from './command';
+import { chooseVoice } from './chooseVoice';
+import { downloadModel } from './downloadModel';
+import { nextSentence } from './nextSentence';
+import { previousSentence } from './previousSentence';
+import { readComments } from './readComments';
+import { readDocument } from './readDocument';
+import { readFromCursor } from './readFromCursor';
+import { readSelection } from './readSelection';
+import { saveAudio } from './saveAudio';
+import { setSpeed } from './setSpeed';
+import { showLog } from './showLog';
+import { stop } from './stop';
+import { testCrashWorker, testState } from './testHooks';
+import { togglePause } from './togglePause';
+import { useLocalModel } from './useLocalModel';
+
+const publicCommands: Command[] = [
+  readSelection, readDocument, readFromCursor, readComments, stop, togglePause, nextSentence, previousSentence,
+  saveAudio, chooseVoice, setSpeed, downloadModel, useLocalModel, showLog,
+];
+
+export function registerCommands(svc: Services): vscode.Disposable {
+  const commands = [...publicCommands];
+  if (svc.context.extensionMode !== vscode.ExtensionMode.Production) commands.push(testState, testCrashWorker);
+  return vscode.Disposable.from(...commands.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.execute(svc, ...args))));
+}

@@ -1,0 +1,18 @@
+// Points pocketReader.modelPath at a local model folder (offline and air-gapped installs).
+import * as vscode from 'vscode';
+import type { Command } from './command';
+import { CommandId } from './ids';
+
+export const useLocalModel: Command = {
+  id: CommandId.UseLocalModel,
+  execute: async (svc) => {
+    try {
+      const folder = await svc.models.pickLocalFolder();
+      if (folder) void vscode.window.showInformationMessage(`Pocket Reader will use the model in ${folder}.`);
+      return folder;
+    } catch (err) {
+      svc.errors.report(err);
+      return undefined;
+    }
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * Entry point: builds the services, registers the commands and follows settings changes. Activation is lazy (on
+ * the first command); the engine worker starts only when something is read.
+ */
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { AudioOutput } from './ui/audioOutput';
+import { readConfig, SECTION } from './ui/config';
+import { EngineHost } from './ui/engineHost';
+import { ErrorReporter } from './ui/errorReport';
+import { Log } from './ui/log';
+import { ModelManager } from './ui/modelManager';
+import { Reader } from './ui/reader';
+import type { Services } from './ui/services';
+import { PlayerStatus } from './ui/statusBar';
+
+let engineHost: EngineHost | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = new Log();
+  const line = (l: string) => log.line(l);
+  engineHost = new EngineHost(line);
+  const svc = {
+    context,
+    log,
+    errors: new ErrorReporter(line),
+    engine: engineHost,
+    models: new ModelManager(context.globalStorageUri, line),
+    audio: new AudioOutput(line),
+    status: new PlayerStatus(),
+  } as Omit<Services, 'reader'> as Services;
+  svc.reader = new Reader(svc);
+
+  context.subscriptions.push(
+    log,
+    svc.status,
+    svc.reader,
+    registerCommands(svc),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.speed`)) svc.reader.setSpeed(readConfig().speed);
+      if (e.affectsConfiguration(`${SECTION}.player`)) svc.audio.forget();
+    }),
+  );
+  log.line(`activated (VS Code ${vscode.version}, Node ${process.versions.node}, ${process.platform}-${process.arch}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
+}
+
+/** Ends the worker cleanly (sessions released before the thread exits); the reader was stopped by its disposable. */
+export async function deactivate(): Promise<void> {
+  await engineHost?.dispose();
+  engineHost = undefined;
+}

@@ -1,0 +1,55 @@
+/**
+ * Typed mirror of every `pocketReader.*` setting in package.json (keep the two in step). Read fresh on each use:
+ * configuration reads are cheap and this avoids stale copies after onDidChangeConfiguration.
+ */
+import * as vscode from 'vscode';
+import type { BackendChoice } from '../engine/protocol';
+import { MAX_SPEED, MIN_SPEED } from '../audio/timeStretch';
+
+export const SECTION = 'pocketReader';
+
+export interface PocketReaderConfig {
+  /** A local model folder; empty = the downloaded model in extension storage. Machine-scoped, restricted. */
+  modelPath: string;
+  /** A voice name from the model (e.g. "alba") or a path to a voice `.safetensors` file. */
+  voice: string;
+  /** Playback speed, pitch-preserving, MIN_SPEED–MAX_SPEED. */
+  speed: number;
+  /** Sampling temperature; 0 is deterministic. */
+  temperature: number;
+  /** Flow-head decoding steps; more is slower and slightly cleaner. */
+  lsdSteps: number;
+  /** Markdown code blocks: skipped silently or announced. */
+  codeBlocks: 'skip' | 'announce';
+  backend: BackendChoice;
+  /** Backbone threads; 0 = automatic. */
+  threads: number;
+  /** "auto" or a player kind (pacat, paplay, aplay, afplay, powershell). */
+  player: string;
+}
+
+export function readConfig(): PocketReaderConfig {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const num = (key: string, def: number, min: number, max: number) => {
+    const v = Number(c.get<number>(key, def));
+    return Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : def;
+  };
+  const codeBlocks = c.get<string>('codeBlocks', 'skip');
+  const backend = c.get<string>('backend', 'auto');
+  return {
+    modelPath: (c.get<string>('modelPath', '') ?? '').trim(),
+    voice: (c.get<string>('voice', 'alba') ?? '').trim() || 'alba',
+    speed: num('speed', 1, MIN_SPEED, MAX_SPEED),
+    temperature: num('temperature', 0.3, 0, 2),
+    lsdSteps: Math.round(num('lsdSteps', 1, 1, 16)),
+    codeBlocks: codeBlocks === 'announce' ? 'announce' : 'skip',
+    backend: backend === 'coreml' || backend === 'onnx' ? backend : 'auto',
+    threads: Math.round(num('threads', 0, 0, 64)),
+    player: (c.get<string>('player', 'auto') ?? 'auto').trim() || 'auto',
+  };
+}
+
+/** Writes a user-level (global) setting; these are per-user choices, not per-workspace. */
+export function updateGlobal(key: keyof PocketReaderConfig, value: unknown): Thenable<void> {
+  return vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+}

@@ -1,0 +1,74 @@
+/**
+ * Owns the one EngineClient of the extension. The worker starts lazily on the first request; a new model folder or
+ * engine setting is applied with configure(), which reloads the engine on its next request.
+ */
+import path from 'node:path';
+import { EngineClient } from '../engine/client';
+import type { EngineConfig, SynthesisOptions } from '../engine/protocol';
+import type { PocketReaderConfig } from './config';
+
+export class EngineHost {
+  private client: EngineClient | undefined;
+  private lastReady: Promise<unknown> | undefined;
+  private inFlight = 0;
+
+  constructor(private readonly log: (line: string) => void, private readonly workerPath?: string) {}
+
+  /** The client configured for `modelDir` and the current settings; loads the model in the background. */
+  get(modelDir: string, cfg: PocketReaderConfig): EngineClient {
+    const config: EngineConfig = { modelDir, backend: cfg.backend, ...(cfg.threads > 0 ? { threads: cfg.threads } : {}) };
+    if (!this.client) {
+      this.client = new EngineClient({ config, workerPath: this.workerPath, log: (l) => this.log(`engine: ${l}`) });
+    } else {
+      this.client.configure(config);
+    }
+    this.logLoad(this.client, modelDir);
+    return this.client;
+  }
+
+  /** Like get(), but counts requests until they settle (done, failed or cancelled) for the test hook. */
+  synthesizer(modelDir: string, cfg: PocketReaderConfig): Pick<EngineClient, 'synthesize'> {
+    const client = this.get(modelDir, cfg);
+    return {
+      synthesize: (text, options) => {
+        const h = client.synthesize(text, options);
+        this.inFlight++;
+        h.done.finally(() => this.inFlight--).catch(() => undefined);
+        return h;
+      },
+    };
+  }
+
+  /** Engine requests not yet settled. */
+  get pendingRequests(): number {
+    return this.inFlight;
+  }
+
+  /** The running client, if any (test hooks). */
+  get current(): EngineClient | undefined {
+    return this.client;
+  }
+
+  async dispose(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    await c?.dispose();
+  }
+
+  /** Logs backend and load time once per load (ensureLoaded returns the same promise while loaded). */
+  private logLoad(client: EngineClient, modelDir: string): void {
+    const t0 = performance.now();
+    const ready = client.ensureLoaded();
+    if (ready === this.lastReady) return;
+    this.lastReady = ready;
+    ready.then(
+      (r) => this.log(`engine ready: ${r.backend} backend, model ${path.basename(modelDir)} loaded in ${Math.round(r.loadMs)} ms (waited ${Math.round(performance.now() - t0)} ms)${r.note ? ` — ${r.note}` : ''}`),
+      (e: Error) => this.log(`engine load failed: ${e.message}`),
+    );
+  }
+}
+
+/** Synthesis options from the settings; a fresh random seed per reading keeps repeated reads natural. */
+export function synthesisOptions(cfg: PocketReaderConfig): SynthesisOptions {
+  return { voice: cfg.voice, temperature: cfg.temperature, lsdSteps: cfg.lsdSteps, seed: Math.floor(Math.random() * 2 ** 31) };
+}

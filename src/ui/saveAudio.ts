@@ -1,0 +1,128 @@
+/**
+ * "Save Audio Next to File": the selection (or the whole document) becomes `name.wav` beside the file — never
+ * overwriting (`name-2.wav`, …) — streamed through WavFileWriter as it is synthesized, under a cancellable progress
+ * notification. Untitled documents ask for a place; a read-only folder offers Save As.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
+import { EngineError, isCancelled } from '../engine/errors';
+import { readConfig } from './config';
+import { synthesisOptions } from './engineHost';
+import { buildTarget } from './readTarget';
+import type { Services } from './services';
+
+const WRITE_DENIED = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/** Saves audio for `uri` (or the active editor); resolves with the written file, or undefined if nothing was saved. */
+export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string | undefined> {
+  const active = vscode.window.activeTextEditor;
+  const document = uri ? await vscode.workspace.openTextDocument(uri) : active?.document;
+  if (!document) {
+    svc.errors.info('NO_EDITOR', 'Open a file, then run Save Audio Next to File again.');
+    return undefined;
+  }
+  const selections = active && active.document === document ? active.selections : [];
+  const cfg = readConfig();
+  const target = await buildTarget(document, selections, 'selectionOrDocument', cfg, svc.errors);
+  if (!target) return undefined;
+
+  let modelDir: string | undefined;
+  try {
+    modelDir = await svc.models.ensureReady();
+  } catch (err) {
+    svc.errors.report(err);
+    return undefined;
+  }
+  if (!modelDir) return undefined;
+
+  const writer = await openWriter(svc, document);
+  if (!writer) return undefined;
+  const engine = svc.engine.synthesizer(modelDir, readConfig());
+  const options = synthesisOptions(readConfig());
+  const segments = target.segments;
+  const t0 = performance.now();
+
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Pocket Reader: saving ${path.basename(writer.path)}`, cancellable: true },
+    async (progress, token): Promise<'done' | 'cancelled' | Error> => {
+      let handle: { cancel(): void } | undefined;
+      const sub = token.onCancellationRequested(() => handle?.cancel());
+      try {
+        for (let i = 0; i < segments.length; i++) {
+          if (token.isCancellationRequested) return 'cancelled';
+          const seg = segments[i]!;
+          const h = engine.synthesize(seg.text, options);
+          handle = h;
+          try {
+            for await (const c of h) {
+              if (c.sampleRate !== writer.sampleRate) throw new EngineError('INTERNAL', `the model produces ${c.sampleRate} Hz audio, expected ${writer.sampleRate} Hz`);
+              await writer.write(c.pcm);
+            }
+            await h.done;
+          } catch (err) {
+            if (err instanceof EngineError && (err.code === 'NOTHING_SPEAKABLE' || err.code === 'EMPTY_TEXT')) continue;
+            throw err;
+          }
+          if (seg.pauseAfterMs > 0 && i < segments.length - 1) await writer.write(new Float32Array(Math.round((seg.pauseAfterMs / 1000) * writer.sampleRate)));
+          progress.report({ increment: 100 / segments.length, message: `sentence ${i + 1} of ${segments.length}` });
+        }
+        return 'done';
+      } catch (err) {
+        return isCancelled(err) && token.isCancellationRequested ? 'cancelled' : (err as Error);
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+
+  await writer.close().catch(() => undefined);
+  if (outcome !== 'done') {
+    await rm(writer.path, { force: true }).catch(() => undefined); // never leave a half-written file behind
+    if (outcome === 'cancelled') svc.log.line(`save cancelled; removed ${writer.path}`);
+    else svc.errors.report(outcome);
+    return undefined;
+  }
+  const seconds = writer.samplesWritten / writer.sampleRate;
+  svc.log.line(`saved ${writer.path}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
+  void vscode.window.showInformationMessage(`Pocket Reader saved ${path.basename(writer.path)} (${seconds.toFixed(1)} s).`, 'Show in Explorer').then((pick) => {
+    if (pick) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(writer.path));
+  });
+  return writer.path;
+}
+
+/** `name.wav` (or the next free name) beside the file; a save dialog for untitled/virtual documents or on EACCES. */
+async function openWriter(svc: Services, document: vscode.TextDocument): Promise<WavFileWriter | undefined> {
+  const base = document.isUntitled ? 'speech' : path.parse(document.uri.path).name;
+  if (document.uri.scheme === 'file') {
+    const dir = path.dirname(document.uri.fsPath);
+    try {
+      return await WavFileWriter.create(dir, base, DEFAULT_SAMPLE_RATE);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (!WRITE_DENIED.has(code)) {
+        svc.errors.report(err);
+        return undefined;
+      }
+      svc.errors.last = { code: 'READ_ONLY_FOLDER', message: String((err as Error).message) };
+      svc.log.line(`cannot write in ${dir}: ${(err as Error).message}`);
+      const pick = await vscode.window.showErrorMessage(`Pocket Reader cannot write in ${dir} (${code}). Save the audio somewhere else?`, 'Save As…');
+      if (pick !== 'Save As…') return undefined;
+    }
+  }
+  const target = await vscode.window.showSaveDialog({
+    title: 'Pocket Reader: save audio as',
+    filters: { 'WAV audio': ['wav'] },
+    defaultUri: document.isUntitled ? undefined : vscode.Uri.file(path.join(path.dirname(document.uri.fsPath), `${base}.wav`)),
+  });
+  if (!target) return undefined;
+  const parsed = path.parse(target.fsPath);
+  try {
+    // Still never overwrites: an existing name gets a -2 suffix rather than being replaced.
+    return await WavFileWriter.create(parsed.dir, parsed.name, DEFAULT_SAMPLE_RATE);
+  } catch (err) {
+    svc.errors.report(err);
+    return undefined;
+  }
+}
