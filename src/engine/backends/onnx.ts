@@ -27,6 +27,9 @@ interface OnnxVoice extends VoiceState {
 }
 
 class OnnxSequence implements Sequence {
+  /** Text embeddings waiting to run together with the first step (see prefillText). */
+  pendingText: ort.Tensor | undefined;
+
   constructor(
     public tensors: ort.Tensor[],
     public positions: number,
@@ -121,7 +124,10 @@ export class OnnxBackend implements Backend {
     this.checkCapacity(s, tokenIds.length);
     const ids = new ort.Tensor('int64', BigInt64Array.from(tokenIds, (x) => BigInt(x)), [1, tokenIds.length]);
     const { embeddings } = await this.textConditioner.run({ token_ids: ids });
-    await this.runMain(s, this.emptyLatent, embeddings);
+    // Deferred: the graph takes text embeddings and the BOS row in one call (text first, then the
+    // latent, as two calls would place them), which saves a full pass over the backbone weights.
+    if (s.pendingText) await this.runMain(s, this.emptyLatent, s.pendingText);
+    s.pendingText = embeddings as ort.Tensor;
     s.positions += tokenIds.length;
   }
 
@@ -130,7 +136,8 @@ export class OnnxBackend implements Backend {
     this.checkCapacity(s, 1);
     // A NaN row is the export's BOS marker: the graph swaps in the learned BOS latent.
     const input = latent ?? new Float32Array(this.info.latentDim).fill(NaN);
-    const out = await this.runMain(s, new ort.Tensor('float32', input, [1, 1, this.info.latentDim]), this.emptyText);
+    const out = await this.runMain(s, new ort.Tensor('float32', input, [1, 1, this.info.latentDim]), s.pendingText ?? this.emptyText);
+    s.pendingText = undefined;
     s.positions += 1;
     return { conditioning: out.conditioning.data as Float32Array, eosLogit: (out.eos_logit.data as Float32Array)[0] };
   }
