@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 const production = process.argv.includes('--production');
+// --outdir=<dir>: build somewhere else than dist/ (scripts/package.mjs stages each VSIX in its own folder).
+const outdirArg = process.argv.find((a) => a.startsWith('--outdir='));
+const outdir = outdirArg ? path.resolve(outdirArg.slice('--outdir='.length)) : path.join(root, 'dist');
 
 const entries = {
   extension: 'src/extension.ts',
@@ -23,7 +26,7 @@ const entryPoints = Object.fromEntries(
 
 await esbuild.build({
   entryPoints,
-  outdir: path.join(root, 'dist'),
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'cjs',

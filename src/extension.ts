@@ -19,13 +19,14 @@ let engineHost: EngineHost | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
   const line = (l: string) => log.line(l);
-  engineHost = new EngineHost(line);
+  const models = new ModelManager(context.globalStorageUri, line);
+  engineHost = new EngineHost(line, undefined, () => models.coremlDir);
   const svc = {
     context,
     log,
     errors: new ErrorReporter(line),
     engine: engineHost,
-    models: new ModelManager(context.globalStorageUri, line),
+    models,
     audio: new AudioOutput(line),
     status: new PlayerStatus(),
   } as Omit<Services, 'reader'> as Services;

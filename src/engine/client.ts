@@ -120,6 +120,7 @@ export class EngineClient {
     this.post(w, { type: 'dispose' });
     // Never terminate(): killing a thread inside onnxruntime's run() aborts the whole process.
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    w.unref();
   }
 
   /** Test hook: makes the worker fail with an uncaught exception after `afterMs`. */

@@ -26,6 +26,8 @@ export interface PocketReaderConfig {
   threads: number;
   /** "auto" or a player kind (pacat, paplay, aplay, afplay, powershell). */
   player: string;
+  /** CoreML compute units per model (e.g. { mimi_decoder: "cpuOnly" }); the worker validates names and values. */
+  coremlComputeUnits: Record<string, string>;
 }
 
 export function readConfig(): PocketReaderConfig {
@@ -46,7 +48,14 @@ export function readConfig(): PocketReaderConfig {
     backend: backend === 'coreml' || backend === 'onnx' ? backend : 'auto',
     threads: Math.round(num('threads', 0, 0, 64)),
     player: (c.get<string>('player', 'auto') ?? 'auto').trim() || 'auto',
+    coremlComputeUnits: stringMap(c.get<unknown>('coremlComputeUnits', {})),
   };
+}
+
+/** Keeps the string entries of a settings object (settings.json is hand-edited; anything else is dropped). */
+function stringMap(v: unknown): Record<string, string> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 /** Writes a user-level (global) setting; these are per-user choices, not per-workspace. */

@@ -1,10 +1,12 @@
 /**
  * Owns the one EngineClient of the extension. The worker starts lazily on the first request; a new model folder or
- * engine setting is applied with configure(), which reloads the engine on its next request.
+ * engine setting is applied with configure(), which reloads the engine on its next request. The CoreML folder comes
+ * from `coremlDir` (ModelManager's choice, which changes once a background download completes).
  */
 import path from 'node:path';
 import { EngineClient } from '../engine/client';
-import type { EngineConfig, SynthesisOptions } from '../engine/protocol';
+import type { SynthesisOptions } from '../engine/protocol';
+import { engineConfig } from './backendChoice';
 import type { PocketReaderConfig } from './config';
 
 export class EngineHost {
@@ -12,11 +14,15 @@ export class EngineHost {
   private lastReady: Promise<unknown> | undefined;
   private inFlight = 0;
 
-  constructor(private readonly log: (line: string) => void, private readonly workerPath?: string) {}
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly workerPath?: string,
+    private readonly coremlDir: () => string | undefined = () => undefined,
+  ) {}
 
   /** The client configured for `modelDir` and the current settings; loads the model in the background. */
   get(modelDir: string, cfg: PocketReaderConfig): EngineClient {
-    const config: EngineConfig = { modelDir, backend: cfg.backend, ...(cfg.threads > 0 ? { threads: cfg.threads } : {}) };
+    const config = engineConfig(modelDir, cfg, this.coremlDir());
     if (!this.client) {
       this.client = new EngineClient({ config, workerPath: this.workerPath, log: (l) => this.log(`engine: ${l}`) });
     } else {

@@ -1,13 +1,19 @@
 /**
  * Where the speech model lives and how it gets there: `pocketReader.modelPath` when set, else a verified download
- * in globalStorage/models/<bundle>. Nothing is downloaded until the user says so.
+ * in globalStorage/models/<bundle>. Nothing is downloaded until the user says so. On macOS the CoreML set
+ * (globalStorage/models/coreml/<lang>) then follows in the background; the ONNX set stays required beside it
+ * (tokenizer, bundle rules, voices).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { checkModelDir, ensureModelSet, onnxManifest } from '../engine/store/modelStore';
 import { modelDirError } from '../engine/store/modelCheck';
 import { defaultGroups, filesInGroups } from '../engine/store/manifest';
+import { clearCoreMLSetComplete, coremlSource, ensureCoreMLSet, isCoreMLSetComplete, markCoreMLSetComplete, skipUnusedCoreMLAsset } from '../engine/store/coremlStore';
+import { errorMessage } from '../engine/store/files';
 import { isCancelled } from '../engine/errors';
+import { coremlLanguage, decideBackend, type CoreMLSetState } from './backendChoice';
 import { readConfig, updateGlobal } from './config';
 
 const MB = 1024 * 1024;
@@ -17,11 +23,29 @@ export function isVoiceFile(voice: string): boolean {
   return /[\\/]|\.safetensors$/i.test(voice);
 }
 
+type Progress = vscode.Progress<{ message?: string; increment?: number }>;
+
 export class ModelManager {
+  private coreml: string | undefined;
+  private lastOnnxDir: string | undefined;
+  private coremlJob: Promise<void> | undefined;
+  /** Cancelled or failed this session: not retried until the next session. */
+  private coremlPaused = false;
+  private warned = false;
+  private lastNote: string | undefined;
+
   constructor(
     private readonly storage: vscode.Uri,
     private readonly log: (line: string) => void,
   ) {}
+
+  /**
+   * The CoreML folder the engine should use, or undefined for ONNX. Changes only in ensureReady(), i.e. at the start
+   * of a reading: switching runtimes in the middle of one would stall it on a reload and change the voice's sound.
+   */
+  get coremlDir(): string | undefined {
+    return this.coreml;
+  }
 
   /** The folder the downloaded model goes to (and is read from when no modelPath is set). */
   get managedDir(): string {
@@ -36,10 +60,16 @@ export class ModelManager {
   }
 
   /**
-   * A usable model folder, or undefined when the user declined or a problem was reported. With no model yet, asks
-   * once: download it, or point at a local folder.
+   * A usable (ONNX) model folder, or undefined when the user declined or a problem was reported. With no model yet,
+   * asks once: download it, or point at a local folder. Then picks the CoreML set, if any (see prepareCoreML).
    */
   async ensureReady(): Promise<string | undefined> {
+    const dir = await this.ensureOnnx();
+    if (dir) this.prepareCoreML(dir);
+    return dir;
+  }
+
+  private async ensureOnnx(): Promise<string | undefined> {
     const cfg = readConfig();
     if (cfg.modelPath) {
       const problems = await checkModelDir(cfg.modelPath);
@@ -61,6 +91,84 @@ export class ModelManager {
     return undefined;
   }
 
+  /**
+   * Sets coremlDir for the ONNX folder `onnxDir` and, on macOS, starts fetching a missing CoreML set in the
+   * background. Never blocks or fails the reading: ONNX Runtime serves it meanwhile.
+   */
+  private prepareCoreML(onnxDir: string): void {
+    this.lastOnnxDir = onnxDir;
+    const cfg = readConfig();
+    const d = decideBackend({ platform: process.platform, backend: cfg.backend, coremlSet: () => this.coremlSetFor(onnxDir), downloadPaused: this.coremlPaused });
+    this.coreml = d.coremlDir;
+    if (d.warning && !this.warned) {
+      this.warned = true;
+      this.log(d.warning);
+      void vscode.window.showWarningMessage(d.warning);
+    }
+    if (d.note && d.note !== this.lastNote) this.log(d.note);
+    this.lastNote = d.note;
+    if (d.downloadDir && !this.coremlJob) {
+      const dir = d.downloadDir;
+      this.coremlJob = this.downloadCoreML(dir)
+        .then(
+          (ok) => {
+            if (!ok) this.coremlPaused = true;
+            // Picked up by the next reading's ensureReady(); this one keeps ONNX.
+            else if (this.lastOnnxDir) this.prepareCoreML(this.lastOnnxDir);
+          },
+          (err: unknown) => {
+            this.coremlPaused = true;
+            const msg = `the CoreML model could not be downloaded (${errorMessage(err).split('\n')[0]}); using ONNX Runtime`;
+            this.log(msg);
+            void vscode.window.showWarningMessage(`Pocket Reader: ${msg}.`);
+          },
+        )
+        .finally(() => (this.coremlJob = undefined));
+    }
+  }
+
+  /** The CoreML set for the ONNX model's language (named in its bundle.json), or undefined when none exists. */
+  private coremlSetFor(onnxDir: string): CoreMLSetState | undefined {
+    let bundleName: string | undefined;
+    try {
+      bundleName = (JSON.parse(readFileSync(path.join(onnxDir, 'bundle.json'), 'utf8')) as { bundle_name?: string }).bundle_name;
+    } catch {
+      return undefined;
+    }
+    const lang = coremlLanguage(bundleName);
+    if (!lang) return undefined;
+    const dir = path.join(this.storage.fsPath, 'models', 'coreml', lang);
+    return { dir, complete: isCoreMLSetComplete(dir) };
+  }
+
+  /** Downloads (or resumes) the CoreML set with a cancellable notification; true when it is complete. */
+  private async downloadCoreML(dir: string): Promise<boolean> {
+    const source = coremlSource(path.basename(dir));
+    const t0 = performance.now();
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Pocket Reader: preparing the CoreML model…', cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          await clearCoreMLSetComplete(dir); // only a download that finishes marks the set complete again
+          const r = await ensureCoreMLSet(dir, source, { signal: abort.signal, include: skipUnusedCoreMLAsset, onProgress: progressReporter(progress) });
+          await markCoreMLSetComplete(dir, r.sha);
+          this.log(`CoreML model: ${r.downloaded.length} file(s) downloaded, ${r.verified.length} verified, ${r.cached.length} trusted (${source.repo}@${r.sha.slice(0, 8)}/${source.folder}) in ${Math.round(performance.now() - t0)} ms → ${dir}; used from the next reading`);
+          return true;
+        } catch (err) {
+          if (isCancelled(err) || abort.signal.aborted) {
+            this.log('CoreML model download cancelled; ONNX Runtime stays in use. It resumes next session (set pocketReader.backend to "onnx" to stop it).');
+            return false;
+          }
+          throw err;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  }
+
   /** Total bytes of the given groups (what a fresh download would fetch). */
   downloadBytes(groups: readonly string[]): number {
     return filesInGroups(onnxManifest, groups).reduce((n, f) => n + (f.bytes ?? 0), 0);
@@ -79,24 +187,8 @@ export class ModelManager {
       async (progress, token) => {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort());
-        let reported = 0; // percent already reported; progress.report increments are cumulative
-        let lastAt = 0;
         try {
-          const r = await ensureModelSet(dir, onnxManifest, {
-            groups,
-            signal: abort.signal,
-            onProgress: (p) => {
-              const now = performance.now();
-              if (now - lastAt < 200 && p.doneBytes < p.totalBytes) return; // notifications need no more than 5 updates/s
-              lastAt = now;
-              const pct = p.totalBytes > 0 ? Math.min(100, (100 * p.doneBytes) / p.totalBytes) : 0;
-              progress.report({
-                message: `${(p.doneBytes / MB).toFixed(0)} of ${(p.totalBytes / MB).toFixed(0)} MB (${Math.floor(pct)}%)`,
-                increment: Math.max(0, pct - reported),
-              });
-              reported = Math.max(reported, pct);
-            },
-          });
+          const r = await ensureModelSet(dir, onnxManifest, { groups, signal: abort.signal, onProgress: progressReporter(progress) });
           this.log(`model: ${r.downloaded.length} file(s) downloaded, ${r.verified.length} verified, ${r.cached.length} trusted, in ${Math.round(performance.now() - t0)} ms → ${dir}`);
           return true;
         } catch (err) {
@@ -129,4 +221,21 @@ export class ModelManager {
     this.log(`model: using local folder ${folder}`);
     return folder;
   }
+}
+
+/** Byte progress → notification progress, throttled (notifications need no more than 5 updates/s). */
+function progressReporter(progress: Progress): (p: { doneBytes: number; totalBytes: number }) => void {
+  let reported = 0; // percent already reported; progress.report increments are cumulative
+  let lastAt = 0;
+  return (p) => {
+    const now = performance.now();
+    if (now - lastAt < 200 && p.doneBytes < p.totalBytes) return;
+    lastAt = now;
+    const pct = p.totalBytes > 0 ? Math.min(100, (100 * p.doneBytes) / p.totalBytes) : 0;
+    progress.report({
+      message: `${(p.doneBytes / MB).toFixed(0)} of ${(p.totalBytes / MB).toFixed(0)} MB (${Math.floor(pct)}%)`,
+      increment: Math.max(0, pct - reported),
+    });
+    reported = Math.max(reported, pct);
+  };
 }

@@ -17,6 +17,7 @@ const values = (k) => args.filter((a) => a.startsWith(`--${k}=`)).map((a) => a.s
 const tests = values('extensionTestsPath')[0];
 
 if (!tests) {
+  if (args.length === 0 && process.env.NODE_TEST_CONTEXT) process.exit(0); // globbed by a bare `node --test`
   if (args.length === 0) {
     console.error('usage: code-shim.mjs --extensionTestsPath=… --extensionDevelopmentPath=… <folder>  (or code-server CLI args)');
     process.exit(2);
@@ -28,6 +29,7 @@ if (!tests) {
 
 // If our parent (test-electron / run.mjs) dies without signalling us, shut down code-server + chromium too.
 const parent = process.ppid;
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {}); // EPIPE once the parent is gone
 setInterval(() => {
   if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
 }, 1000).unref();

@@ -113,7 +113,6 @@ export async function runExtensionTests(o) {
   let server = null;
   let browser = null;
   let serverLog = '';
-  let cleaned = false;
 
   const killGroup = (sig) => {
     if (server?.pid) {
@@ -124,10 +123,18 @@ export async function runExtensionTests(o) {
       }
     }
   };
+  const groupAlive = () => {
+    try {
+      process.kill(-server.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const onExit = () => killGroup('SIGKILL');
-  const cleanup = async () => {
-    if (cleaned) return;
-    cleaned = true;
+  let cleaning = null; // one cleanup, awaited by everyone (signal handler and the normal path)
+  const cleanup = () => (cleaning ??= doCleanup());
+  const doCleanup = async () => {
     if (browser) await Promise.race([browser.close().catch(() => {}), sleep(5000)]);
     if (server && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((r) => server.once('exit', r));
@@ -135,8 +142,13 @@ export async function runExtensionTests(o) {
       await Promise.race([exited, sleep(3000)]);
     }
     killGroup('SIGKILL'); // stragglers in the group (extension host, ptys, watchers)
+    for (let i = 0; i < 40 && groupAlive(); i++) await sleep(50); // let them go before removing their files
     process.off('exit', onExit);
-    rmSync(tmp, { recursive: true, force: true });
+    try {
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch (e) {
+      console.error(`[runner] could not remove ${tmp}: ${e.message}`);
+    }
   };
   const onSignal = (sig) => {
     log(`${sig}: stopping code-server and chromium`);

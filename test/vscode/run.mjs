@@ -5,6 +5,10 @@
 //  3. runs @vscode/test-electron's runTests() with code-shim.mjs as the "VS Code executable"
 //     (code-server + headless chromium, see codeServerRunner.mjs);
 //  4. writes { passed, failed[, skipped] } to $POCKET_READER_RESULT.
+// A full run (no test filter) then runs the installed-VSIX check once, as `run.mjs --vsix` in a child process, and
+// adds its counts: package this machine's VSIX (scripts/package.mjs), install it with code-server into a fresh
+// extensions dir, and run suite/smoke.test.ts + suite-vsix/*.test.ts with extensionDevelopmentPath = the unpacked
+// install folder (test/vscode/vsix.mjs). `--vsix` runs only that check; POCKET_READER_VSCODE_VSIX=0 skips it.
 // The counts come back from the extension host through the JSON file named by POCKET_READER_VSCODE_RESULT
 // (runTests' extensionTestsEnv → shim → code-server → extension host).
 // Env: POCKET_READER_VSCODE_RIG, POCKET_READER_VSCODE_TIMEOUT_S, POCKET_READER_VSCODE_VERBOSE, CHROMIUM, CI.
@@ -15,6 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rigProblem } from './codeServerRunner.mjs';
+import { packageAndInstall } from './vsix.mjs';
 
 if (process.env.NODE_TEST_CONTEXT) {
   // `node --test` with no file arguments globs **/test/**/*.mjs and would run this file as a unit test.
@@ -32,6 +37,8 @@ const rigDir = process.env.POCKET_READER_VSCODE_RIG || path.join(root, '.vscode-
 const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
 // extra args select tests whose "<file>: <name>" contains any of them, e.g. `node test/vscode/run.mjs smoke.test`
 const grep = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const vsixMode = process.argv.includes('--vsix');
+const label = vsixMode ? 'installed-VSIX tests' : 'extension-host tests';
 
 function finish(result, exitCode) {
   if (resultPath) writeFileSync(resultPath, JSON.stringify(result));
@@ -51,14 +58,19 @@ if (problem) {
 }
 
 // --- build ---------------------------------------------------------------------------------------------------------
-if (spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' }).status !== 0) {
+if (!vsixMode && spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' }).status !== 0) {
   console.error('extension build failed');
   finish({ passed: 0, failed: 1, error: 'extension build failed' }, 1);
 }
 const suiteDir = path.join(here, 'suite');
 // A directory per run: concurrent runs in one checkout must not rebuild each other's bundle under a live host.
-const outDir = path.join(root, 'out', 'vscode-test', `run-${process.pid}`);
-const testFiles = readdirSync(suiteDir).filter((f) => f.endsWith('.test.ts')).sort();
+const outDir = path.join(root, 'out', 'vscode-test', `${vsixMode ? 'vsix' : 'run'}-${process.pid}`);
+const suiteFiles = readdirSync(suiteDir).filter((f) => f.endsWith('.test.ts')).sort();
+// --vsix: the harness smoke tests + the installed-package tests (reader.test.ts needs models/ inside the extension)
+const vsixSuiteDir = path.join(here, 'suite-vsix');
+const testFiles = vsixMode
+  ? ['smoke.test.ts', ...readdirSync(vsixSuiteDir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `../suite-vsix/${f}`)]
+  : suiteFiles;
 const esbuild = await import('esbuild');
 process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
 try {
@@ -67,7 +79,7 @@ try {
       // One bundle, so the harness registry is shared. require() keeps the order, so each test knows its file.
       contents: [
         `const harness = require('./harness');`,
-        ...testFiles.flatMap((f) => [`harness.setCurrentFile(${JSON.stringify(f)});`, `require(${JSON.stringify(`./${f.slice(0, -3)}`)});`]),
+        ...testFiles.flatMap((f) => [`harness.setCurrentFile(${JSON.stringify(path.basename(f))});`, `require(${JSON.stringify(`./${f.slice(0, -3)}`)});`]),
         `module.exports.run = require('./index').run;`,
       ].join('\n'),
       resolveDir: suiteDir,
@@ -86,7 +98,7 @@ try {
 } catch {
   finish({ passed: 0, failed: 1, error: 'suite build failed' }, 1);
 }
-console.log(`extension-host suite: ${testFiles.length} file(s) bundled to ${path.relative(root, outDir)}/index.js (${secs()})`);
+console.log(`${label.replace(/s$/, '')} suite: ${testFiles.length} file(s) bundled to ${path.relative(root, outDir)}/index.js (${secs()})`);
 
 // --- null sink -----------------------------------------------------------------------------------------------------
 const tmp = mkdtempSync(path.join(tmpdir(), 'pr-vscode-'));
@@ -103,10 +115,19 @@ const stopPulseAndWait = async () => {
 };
 process.on('exit', () => {
   stopPulse();
-  rmSync(tmp, { recursive: true, force: true });
+  try {
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch {
+    /* pulseaudio may still be writing its log */
+  }
 });
 // (the shim notices its parent is gone and stops code-server/chromium itself)
-for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => process.exit(s === 'SIGINT' ? 130 : 143));
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(s, () => {
+    console.log(`run.mjs: ${s}, stopping`);
+    stopPulseAndWait().finally(() => process.exit(s === 'SIGINT' ? 130 : 143));
+  });
+}
 
 async function startNullSink() {
   const dir = path.join(tmp, 'pulse');
@@ -147,6 +168,18 @@ try {
   console.warn(`null sink unavailable (${e.message}); audio tests will skip`);
 }
 
+// --- --vsix: package + install ---------------------------------------------------------------------------------------
+let installed = null;
+if (vsixMode) {
+  try {
+    installed = await packageAndInstall({ tmp: path.join(tmp, 'vsix'), rigDir, log: (s) => console.log(`${s} (${secs()})`) });
+  } catch (e) {
+    console.error(`*** the VSIX could not be packaged/installed: ${e.message}`);
+    await stopPulseAndWait();
+    finish({ passed: 0, failed: 1, error: 'VSIX package/install failed' }, 1);
+  }
+}
+
 // --- run -----------------------------------------------------------------------------------------------------------
 const shim = path.join(here, 'code-shim.mjs');
 try {
@@ -159,12 +192,13 @@ let runError = null;
 try {
   await runTests({
     vscodeExecutablePath: shim,
-    extensionDevelopmentPath: root,
+    extensionDevelopmentPath: installed ? installed.extensionDir : root,
     extensionTestsPath: path.join(outDir, 'index.js'),
     launchArgs: [path.join(here, 'workspace'), '--disable-extensions'],
     extensionTestsEnv: {
       POCKET_READER_VSCODE_RESULT: hostResult,
       POCKET_READER_VSCODE_RIG: rigDir,
+      ...(installed ? { POCKET_READER_VSIX_DIR: installed.extensionDir, POCKET_READER_TINY_MODEL: path.join(root, 'models', 'generated', 'tiny') } : {}),
       ...(grep.length ? { POCKET_READER_VSCODE_GREP: grep.join('|') } : {}),
       ...(pulseServer ? { PULSE_SERVER: pulseServer, POCKET_READER_VSCODE_EXPECT_PULSE: '1' } : {}),
     },
@@ -177,7 +211,7 @@ await stopPulseAndWait();
 let result;
 if (existsSync(hostResult)) {
   const r = JSON.parse(readFileSync(hostResult, 'utf8'));
-  result = { passed: r.passed, failed: r.failed };
+  result = { passed: r.passed + (installed ? 1 : 0), failed: r.failed }; // +1: the VSIX packaged, passed its content check and installed
   if (runError && r.failed === 0) {
     result.failed = 1; // the tests said pass but the run did not end cleanly
     console.error(`extension-host run failed after the tests reported: ${runError.message}`);
@@ -187,5 +221,24 @@ if (existsSync(hostResult)) {
   console.error(`extension-host run reported no result${runError ? ` (${runError.message})` : ''}`);
   result = { passed: 0, failed: 1, error: 'no result from the extension host' };
 }
-console.log(`extension-host tests: ${result.passed} passed, ${result.failed} failed in ${secs()}`);
+console.log(`${label}: ${result.passed} passed, ${result.failed} failed in ${secs()}`);
+
+// --- a full run adds the installed-VSIX check once (its own code-server/chromium/null sink, in a child) ----------------
+if (!vsixMode && grep.length === 0 && process.env.POCKET_READER_VSCODE_VSIX !== '0') {
+  const vsixResult = path.join(tmp, 'vsix-result.json');
+  const status = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--vsix'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, POCKET_READER_RESULT: vsixResult },
+  }).status;
+  if (existsSync(vsixResult)) {
+    const r = JSON.parse(readFileSync(vsixResult, 'utf8'));
+    result.passed += r.passed;
+    result.failed += r.failed;
+  } else {
+    console.error(`installed-VSIX check reported no result (exit ${status})`);
+    result.failed += 1;
+  }
+  console.log(`extension-host + installed-VSIX tests: ${result.passed} passed, ${result.failed} failed in ${secs()}`);
+}
 finish(result, result.failed === 0 ? 0 : 1);

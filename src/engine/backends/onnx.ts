@@ -71,14 +71,28 @@ export class OnnxBackend implements Backend {
     const useThread = (opts.decoderThread ?? true) && existsSync(workerPath);
     const caches = b.flow_lm_state_manifest.filter((e) => e.key === 'cache');
     const cacheNames = new Set(caches.flatMap((e) => [e.input_name, e.output_name]));
-    const edited = existsSync(files.flowLmMain) ? makeDimSymbolic(readFileSync(files.flowLmMain), cacheNames, 2, 'cache_len') : undefined;
+    const edited = existsSync(files.flowLmMain) ? tryMakeCacheSymbolic(readFileSync(files.flowLmMain), cacheNames) : undefined;
     const dynamicCache = edited !== undefined && edited.changed === cacheNames.size;
-    const [textConditioner, main, flowHead, decoders] = await Promise.all([
+    const loads = await Promise.allSettled([
       createSession(files.textConditioner, 1),
       createSession(files.flowLmMain, threads, dynamicCache ? edited.bytes : undefined),
       createSession(files.flowLmFlow, 1),
       useThread ? ThreadDecoderPool.create(workerPath, decoderInit) : InlineDecoderPool.create(decoderInit),
-    ]);
+    ] as const);
+    const failed = loads.find((r) => r.status === 'rejected');
+    if (failed) {
+      // Release what did load (sessions, the decoder thread) so a failed load leaves nothing running.
+      await Promise.all(
+        loads.map((r) => (r.status === 'fulfilled' ? ('close' in r.value ? r.value.close() : r.value.release()) : undefined)),
+      );
+      throw failed.reason;
+    }
+    const [textConditioner, main, flowHead, decoders] = loads.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+      ort.InferenceSession,
+      ort.InferenceSession,
+      ort.InferenceSession,
+      DecoderPool,
+    ];
     const cache = b.flow_lm_state_manifest.find((e) => e.key === 'cache');
     if (!cache) throw new EngineError('MODEL_CORRUPT', `bundle.json in ${files.dir} has no KV cache in flow_lm_state_manifest`);
     const info: ModelInfo = {
@@ -185,5 +199,14 @@ export class OnnxBackend implements Backend {
     const out = await this.main.run(feeds);
     s.tensors = this.flowEntries.map((e) => out[e.output_name] as ort.Tensor);
     return out;
+  }
+}
+
+/** A graph that cannot be edited (truncated, unexpected layout) is loaded as is; ORT reports real damage. */
+function tryMakeCacheSymbolic(bytes: Uint8Array, names: Set<string>): { bytes: Uint8Array; changed: number } | undefined {
+  try {
+    return makeDimSymbolic(bytes, names, 2, 'cache_len');
+  } catch {
+    return undefined;
   }
 }

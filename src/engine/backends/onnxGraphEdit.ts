@@ -17,6 +17,7 @@ function readVarint(buf: Uint8Array, pos: number): [number, number] {
   let result = 0;
   let shift = 0;
   for (;;) {
+    if (pos >= buf.length) throw new Error('truncated protobuf');
     const b = buf[pos++];
     result += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) return [result, pos];
@@ -38,6 +39,7 @@ function parse(buf: Uint8Array): Field[] {
       pos = p2;
     } else if (wire === 2) {
       const [len, p2] = readVarint(buf, pos);
+      if (p2 + len > buf.length) throw new Error('truncated protobuf');
       fields.push({ no, wire, value: buf.subarray(p2, p2 + len) });
       pos = p2 + len;
     } else if (wire === 1 || wire === 5) {

@@ -9,8 +9,10 @@
  * so later downloads (resumes, repairs) are pinned to it even when the branch moves.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { coremlSetProblem } from '../backends/coremlFiles';
 import { EngineError } from '../errors';
 import { downloadFile } from './download';
 import { ensureWritableDir, sha256File, statOrNull, writeFailure } from './files';
@@ -216,4 +218,41 @@ export async function ensureCoreMLSet(dir: string, src: CoreMLSource, opts: Core
   } finally {
     await stamp.save();
   }
+}
+
+/**
+ * Languages of the v2 step packs (FluidInference/pocket-tts-coreml `v2/<lang>`); the CoreML backend drives the
+ * v2 layout (per-token cond_step, per-Euler-step flow_decoder), not v2.1.
+ */
+export const COREML_LANGUAGES = ['english', 'french_24l', 'german', 'german_24l', 'italian', 'italian_24l', 'portuguese', 'portuguese_24l', 'spanish', 'spanish_24l'] as const;
+
+/** Where a language's v2 set comes from; `main` is resolved once and pinned in `.revision.json`. */
+export function coremlSource(language: string): CoreMLSource {
+  return { base: 'https://huggingface.co', repo: 'FluidInference/pocket-tts-coreml', revision: 'main', folder: `v2/${language}` };
+}
+
+export const DEFAULT_COREML_SOURCE: CoreMLSource = coremlSource('english');
+
+/** The default skip list plus the int8 `flowlm_stepv2` (73 MB): the backend loads the fp16 `flowlm_step`. */
+export function skipUnusedCoreMLAsset(rel: string): boolean {
+  return skipCoreMLAsset(rel) || rel.split('/')[0]!.startsWith('flowlm_stepv2.');
+}
+
+/**
+ * Written after ensureCoreMLSet succeeded. `.mlmodelc` entries are directories that exist as soon as their first
+ * file lands, so file presence alone cannot tell an interrupted download from a complete one.
+ */
+export const COMPLETE_FILE = '.complete.json';
+
+export async function markCoreMLSetComplete(dir: string, sha: string): Promise<void> {
+  await writeFile(path.join(dir, COMPLETE_FILE), `${JSON.stringify({ sha }, null, 1)}\n`);
+}
+
+export async function clearCoreMLSetComplete(dir: string): Promise<void> {
+  await rm(path.join(dir, COMPLETE_FILE), { force: true });
+}
+
+/** A finished download whose models are all present (cheap: stats only). */
+export function isCoreMLSetComplete(dir: string): boolean {
+  return existsSync(path.join(dir, COMPLETE_FILE)) && coremlSetProblem(dir) === undefined;
 }

@@ -80,8 +80,11 @@ test('a worker_threads Worker runs in the extension host', async () => {
 const TINY_ONNX =
   'CAgSEnBvY2tldC1yZWFkZXItdGVzdDpmChAKAXgKA3R3bxIBdCIDTXVsChAKAXQKA29uZRIBeSIDQWRkEgR0aW55Kg0QASIEAAAAQEIDdHdvKg0QASIEAACAP0IDb25lWg0KAXgSCAoGCAESAgoAYg0KAXkSCAoGCAESAgoAQgQKABAN';
 
-test('onnxruntime-node runs a model inside a Worker (project node_modules)', async () => {
-  const ortPath = require.resolve('onnxruntime-node', { paths: [extension().extensionPath] });
+test('onnxruntime-node, resolved as the extension bundle resolves it, runs a model inside a Worker', async () => {
+  // From dist/: a packaged extension has it in dist/node_modules (scripts/package.mjs), a checkout in node_modules.
+  const ext = extension();
+  const bundleDir = path.dirname(path.join(ext.extensionPath, ext.packageJSON.main ?? 'dist/extension.js'));
+  const ortPath = require.resolve('onnxruntime-node', { paths: [bundleDir] });
   const r = await inWorker<{ y: number[]; version: string } | { error: string }>(
     `const { parentPort, workerData } = require('node:worker_threads');
      (async () => {
