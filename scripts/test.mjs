@@ -36,16 +36,21 @@ if (only !== '--vscode') {
   const files = findTests(path.join(root, 'test', 'unit')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
   const tmp = mkdtempSync(path.join(tmpdir(), 'pr-test-'));
   const tap = path.join(tmp, 'report.tap');
-  run(process.execPath, [
-    '--import', 'tsx', '--test', '--test-concurrency=1',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-    ...files,
-  ]);
-  const report = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
-  const count = (k) => Number((report.match(new RegExp(`^# ${k} (\\d+)`, 'm')) || [])[1] || 0);
-  passed += count('pass');
-  failed += count('fail') + (report ? 0 : 1);
+  if (files.length > 0) {
+    const status = run(process.execPath, [
+      '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+      ...files,
+    ]);
+    const report = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+    const count = (k) => Number((report.match(new RegExp(`^# ${k} (\\d+)`, 'm')) || [])[1] || 0);
+    passed += count('pass');
+    failed += count('fail') + count('cancelled');
+    // A runner that died or ended without a summary is a failure even if the counted tests passed.
+    if (status !== 0 && count('fail') + count('cancelled') === 0) failed += 1;
+    if (!/^# pass \d+/m.test(report)) failed += 1;
+  }
   rmSync(tmp, { recursive: true, force: true });
 }
 

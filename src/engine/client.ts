@@ -8,16 +8,9 @@ import path from 'node:path';
 import type { ModelInfo } from './backend';
 import { Channel } from './channel';
 import { EngineError, type ErrorCode } from './errors';
-import type { ChunkStats, ClientMessage, EngineConfig, SynthesisOptions, TextSpan, WorkerMessage } from './protocol';
+import type { AudioChunk, ChunkStats, ClientMessage, EngineConfig, SynthesisOptions, WorkerMessage } from './protocol';
 
-export interface AudioChunk {
-  seq: number;
-  pcm: Float32Array;
-  sampleRate: number;
-  span: TextSpan;
-  textChunk: number;
-  frames: number;
-}
+export type { AudioChunk };
 
 export interface ReadyInfo {
   backend: 'onnx' | 'coreml';
@@ -175,11 +168,11 @@ export class EngineClient {
         w?.resolve({ backend: m.backend, info: m.info, loadMs: m.loadMs, note: m.note });
         return;
       }
-      case 'chunk':
-        this.requests.get(m.id)?.channel.push({
-          seq: m.seq, pcm: m.pcm, sampleRate: m.sampleRate, span: m.span, textChunk: m.textChunk, frames: m.frames,
-        });
+      case 'chunk': {
+        const { type: _type, id, ...chunk } = m;
+        this.requests.get(id)?.channel.push(chunk);
         return;
+      }
       case 'progress':
         this.opts.onProgress?.(m.id, { textChunk: m.textChunk, frames: m.frames });
         return;

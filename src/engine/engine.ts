@@ -51,18 +51,8 @@ export class Engine {
       padWithSpaces: info.padWithSpacesForShortInputs,
       recommendedFramesAfterEos: info.recommendedFramesAfterEos,
     });
-    yield* generate(this.backend, voice, chunks, {
-      temperature: options.temperature,
-      lsdSteps: options.lsdSteps,
-      seed: options.seed,
-      eosThreshold: options.eosThreshold,
-      framesAfterEos: options.framesAfterEos,
-      maxFrames: options.maxFrames,
-      ignoreEos: options.ignoreEos,
-      maxDecodeBatch: options.maxDecodeBatch,
-      signal,
-      onProgress,
-    }, stats);
+    const { voice: _voice, ...generation } = options;
+    yield* generate(this.backend, voice, chunks, { ...generation, signal, onProgress }, stats);
   }
 
   dispose(): Promise<void> {

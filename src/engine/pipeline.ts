@@ -5,6 +5,7 @@
  */
 import type { Backend, DecoderState, VoiceState } from './backend';
 import { EngineError } from './errors';
+import type { SynthesisOptions } from './protocol';
 import { SeededRandom } from './random';
 
 export interface PlannedChunk {
@@ -15,25 +16,14 @@ export interface PlannedChunk {
   framesAfterEos: number;
 }
 
-export interface GenerateOptions {
-  temperature: number;
-  lsdSteps: number;
-  seed: number;
-  eosThreshold?: number;
-  /** Replaces each chunk's frames-after-EOS. */
-  framesAfterEos?: number;
-  /** Caps frames per chunk below the reference's max_gen_len. */
-  maxFrames?: number;
-  /** Benchmarks: run exactly maxFrames frames regardless of EOS. */
-  ignoreEos?: boolean;
+/** The request's synthesis options (minus the voice, already resolved) plus in-process hooks. */
+export type GenerateOptions = Omit<SynthesisOptions, 'voice'> & {
   noiseClamp?: number;
-  /** Largest Mimi batch once the decoder is busy; the very first frame always decodes alone. */
-  maxDecodeBatch?: number;
   signal?: AbortSignal;
   /** Called for every backbone step (tests compare these against references). */
   onStep?: (s: { textChunk: number; step: number; eosLogit: number; latent: Float32Array | null }) => void;
   onProgress?: (p: { textChunk: number; frames: number }) => void;
-}
+};
 
 export interface AudioOut {
   pcm: Float32Array;

@@ -42,6 +42,19 @@ export interface TextSpan {
   end: number;
 }
 
+/** One piece of streamed audio. */
+export interface AudioChunk {
+  /** Running index of audio chunks in this request. */
+  seq: number;
+  pcm: Float32Array;
+  sampleRate: number;
+  /** Source span (offsets into the request text) this audio speaks. */
+  span: TextSpan;
+  /** Index of the text chunk (≤ 50 tokens) the audio belongs to. */
+  textChunk: number;
+  frames: number;
+}
+
 export interface ChunkStats {
   frames: number;
   audioSeconds: number;
@@ -65,18 +78,7 @@ export type ClientMessage =
 
 export type WorkerMessage =
   | { type: 'ready'; id: number; backend: 'onnx' | 'coreml'; info: ModelInfo; loadMs: number; note?: string }
-  | {
-      type: 'chunk';
-      id: number;
-      /** Running index of audio chunks in this request. */
-      seq: number;
-      pcm: Float32Array;
-      sampleRate: number;
-      /** Source span (offsets into the request text) this audio speaks. */
-      span: TextSpan;
-      textChunk: number;
-      frames: number;
-    }
+  | ({ type: 'chunk'; id: number } & AudioChunk)
   | { type: 'progress'; id: number; textChunk: number; textChunks: number; frames: number; message?: string }
   | { type: 'done'; id: number; stats: ChunkStats }
   | { type: 'error'; id: number; code: ErrorCode; message: string };

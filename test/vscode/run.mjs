@@ -172,7 +172,7 @@ try {
 let installed = null;
 if (vsixMode) {
   try {
-    installed = await packageAndInstall({ tmp: path.join(tmp, 'vsix'), rigDir, log: (s) => console.log(`${s} (${secs()})`) });
+    installed = packageAndInstall({ tmp: path.join(tmp, 'vsix'), rigDir, log: (s) => console.log(`${s} (${secs()})`) });
   } catch (e) {
     console.error(`*** the VSIX could not be packaged/installed: ${e.message}`);
     await stopPulseAndWait();

@@ -19,7 +19,7 @@ export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
  * `{ vsix, extensionDir }`. Throws with the tool's output when a step fails.
  * @param {{ tmp: string, rigDir: string, target?: string, log?: (s: string) => void }} o
  */
-export async function packageAndInstall(o) {
+export function packageAndInstall(o) {
   const log = o.log ?? ((s) => console.log(s));
   const target = o.target ?? `${process.platform}-${process.arch}`;
   const t0 = Date.now();
@@ -61,7 +61,6 @@ export async function packageAndInstall(o) {
   const folders = readdirSync(extensionsDir).filter((f) => f.toLowerCase().startsWith(`${EXTENSION_ID}-`));
   if (folders.length !== 1) throw new Error(`expected one ${EXTENSION_ID}-* folder in ${extensionsDir}, found: ${readdirSync(extensionsDir).join(', ')}`);
   const extensionDir = path.join(extensionsDir, folders[0]);
-  (await import('node:fs')).rmSync(path.join(extensionDir, 'dist', 'sonic-wasm'), { recursive: true });
   log(`vsix: installed into ${path.relative(o.tmp, extensionDir)} (${secs()})`);
   return { vsix, extensionDir, target };
 }

@@ -14,7 +14,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { coremlSetProblem } from '../backends/coremlFiles';
 import { EngineError } from '../errors';
-import { downloadFile } from './download';
+import { downloadFile, transferOptions } from './download';
 import { ensureWritableDir, sha256File, statOrNull, writeFailure } from './files';
 import { listTree, resolveRevision, type ListingOptions, type TreeEntry } from './coremlListing';
 import { cancelled, openGet } from './request';
@@ -197,11 +197,7 @@ export async function ensureCoreMLSet(dir: string, src: CoreMLSource, opts: Core
           dest,
           sha256: f.sha256,
           bytes: f.bytes,
-          signal: opts.signal,
-          idleTimeoutMs: opts.idleTimeoutMs,
-          retries: opts.retries,
-          retryDelayMs: opts.retryDelayMs,
-          proxy: opts.proxy,
+          ...transferOptions(opts),
           onProgress: (p) => opts.onProgress?.({ file: f.rel, fileBytes: p.bytes, doneBytes: doneBytes + p.bytes, totalBytes }),
         });
       } else {

@@ -213,3 +213,8 @@ function parseContentRange(header: string | undefined): { start: number; total: 
   if (!m) return null;
   return { start: Number(m[1]), total: m[3] === '*' ? null : Number(m[3]) };
 }
+
+/** The transport settings a caller passes through unchanged to every file it downloads. */
+export function transferOptions(o: Pick<DownloadFileOptions, 'signal' | 'idleTimeoutMs' | 'retries' | 'retryDelayMs' | 'proxy'>) {
+  return { signal: o.signal, idleTimeoutMs: o.idleTimeoutMs, retries: o.retries, retryDelayMs: o.retryDelayMs, proxy: o.proxy };
+}

@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../errors';
-import { downloadFile } from './download';
+import { downloadFile, transferOptions } from './download';
 import { ensureWritableDir, sha256File, statOrNull, writeFailure } from './files';
 import { defaultGroups, filesInGroups, type ModelFile, type ModelManifest } from './manifest';
 import { cancelled } from './request';
@@ -76,11 +76,7 @@ export async function ensureModelSet(dir: string, manifest: ModelManifest, opts:
         dest,
         sha256: f.sha256,
         bytes: f.bytes,
-        signal: opts.signal,
-        idleTimeoutMs: opts.idleTimeoutMs,
-        retries: opts.retries,
-        retryDelayMs: opts.retryDelayMs,
-        proxy: opts.proxy,
+        ...transferOptions(opts),
         onProgress: (p) => {
           if (!counted && p.total !== null) {
             totalBytes += p.total;
