@@ -129,6 +129,35 @@ describe('engine client and worker', { skip }, () => {
     }
   });
 
+  test('1 MB of text streams lazily with flat memory, and cancels promptly', async () => {
+    const big = (PARAGRAPH + '\n\n').repeat(Math.ceil(1_000_000 / (PARAGRAPH.length + 2)));
+    const t0 = performance.now();
+    const h = shared.synthesize(big, options);
+    let n = 0;
+    let firstMs = 0;
+    let rssAt5 = 0;
+    let rssAt40 = 0;
+    const spans = new Set<number>();
+    await assert.rejects(async () => {
+      for await (const c of h) {
+        if (!firstMs) firstMs = performance.now() - t0;
+        spans.add(c.textChunk);
+        n++;
+        if (n === 5) rssAt5 = process.memoryUsage().rss;
+        if (n === 40) {
+          rssAt40 = process.memoryUsage().rss;
+          h.cancel();
+        }
+      }
+    }, (e: EngineError) => e.code === 'CANCELLED');
+    // Planning is incremental: the first audio does not wait for the whole megabyte to be tokenized.
+    assert.ok(firstMs < 3000, `first audio after ${firstMs.toFixed(0)} ms`);
+    assert.ok(spans.size >= 3, 'several text chunks streamed');
+    const growthMb = (rssAt40 - rssAt5) / 2 ** 20;
+    assert.ok(growthMb < 64, `memory grew ${growthMb.toFixed(1)} MB while streaming`);
+    assert.ok((await collect(shared.synthesize('After the big one.', options))).length > 0, 'worker still serves');
+  });
+
   test('missing model folder names the file and the fix', async () => {
     const c = client({ modelDir: path.join(tmpdir(), 'no-such-model-dir') });
     try {
