@@ -276,7 +276,14 @@ export class PlaybackQueue extends EventEmitter {
           }
           this.skipBefore = undefined;
         }
-        const sink = await this.ensureSink(e.start + this.feedOffset, gen);
+        let sink: AudioSink | undefined;
+        try {
+          sink = await this.ensureSink(e.start + this.feedOffset, gen);
+        } catch (err) {
+          // E.g. the time stretcher failed to load: report it instead of stalling in "playing".
+          this.fail(err as Error, gen);
+          return;
+        }
         if (!sink || gen !== this.gen) continue;
         const pcm = this.feedOffset ? e.item.pcm.subarray(this.feedOffset) : e.item.pcm;
         this.feedIndex++;

@@ -1,12 +1,11 @@
 // A long-lived player process fed raw s16le on stdin (pacat/paplay/aplay), plus the factory that picks the
 // temp-WAV segment sink for players that cannot stream (afplay, PowerShell).
-import type { ChildProcess } from 'node:child_process';
-import { PlaybackClock } from './clock';
 import type { Player } from './players';
-import { captureStderr, exited, isAlive, killNow, spawnPlayer } from './processes';
+import { captureStderr, isAlive, spawnPlayer } from './processes';
 import { SegmentPlayerSink } from './segmentSink';
-import { ImplausiblePlaybackError, MIN_REALTIME_FRACTION, PlayerExitError, type AudioSink, type SinkEnd } from './sink';
-import { DEFAULT_SAMPLE_RATE, floatToS16leBuffer } from './wav';
+import { ImplausiblePlaybackError, MIN_REALTIME_FRACTION, PlayerExitError, type AudioSink } from './sink';
+import { PlayerSinkBase } from './sinkBase';
+import { floatToS16leBuffer } from './wav';
 
 export interface PlayerSinkOptions {
   sampleRate?: number;
@@ -36,54 +35,18 @@ interface Pending {
   done: () => void;
 }
 
-export class StreamingPlayerSink implements AudioSink {
-  readonly sampleRate: number;
-  private readonly clock: PlaybackClock;
-  private child: ChildProcess | undefined;
+export class StreamingPlayerSink extends PlayerSinkBase {
   private stderr: () => string = () => '';
   private queue: Pending[] = [];
   /** The write waiting for stdin 'drain'; released by stop/fail too, since a dead pipe never drains. */
   private drainWaiter: (() => void) | undefined;
-  private sent = 0;
   private startedAt = 0;
-  private isPaused = false;
-  private stopped = false;
-  private ending = false;
-  private failure: Error | undefined;
-  private failureListeners: Array<(err: Error) => void> = [];
-  private endPromise: Promise<SinkEnd> | undefined;
-  private settleEnd: { resolve: (v: SinkEnd) => void; reject: (e: Error) => void } | undefined;
 
-  constructor(readonly player: Player, private readonly opts: PlayerSinkOptions = {}) {
-    this.sampleRate = opts.sampleRate ?? DEFAULT_SAMPLE_RATE;
-    this.clock = new PlaybackClock(this.sampleRate, opts.outputLatencyMs ?? player.outputLatencyMs, opts.now);
-  }
-
-  get paused(): boolean {
-    return this.isPaused;
-  }
-
-  get written(): number {
-    return this.sent;
-  }
-
-  /** The player's pid once started (for tests and diagnostics). */
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  position(): number {
+  override position(): number {
     return Math.min(this.clock.raw(), this.sent);
   }
 
-  onFailure(listener: (err: Error) => void): void {
-    this.failureListeners.push(listener);
-  }
-
-  write(pcm: Float32Array): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.stopped || pcm.length === 0) return Promise.resolve();
-    if (this.ending) return Promise.reject(new Error('write() after finish()'));
+  protected override enqueue(pcm: Float32Array): Promise<void> {
     this.ensureStarted();
     return new Promise((done) => {
       this.queue.push({ buf: floatToS16leBuffer(pcm), samples: pcm.length, done });
@@ -91,7 +54,7 @@ export class StreamingPlayerSink implements AudioSink {
     });
   }
 
-  pause(): void {
+  override pause(): void {
     if (this.isPaused || this.stopped) return;
     this.isPaused = true;
     // The server still plays what it already buffered (about the output latency) after SIGSTOP.
@@ -103,7 +66,7 @@ export class StreamingPlayerSink implements AudioSink {
     }
   }
 
-  resume(): void {
+  override resume(): void {
     if (!this.isPaused || this.stopped) return;
     this.isPaused = false;
     if (this.child && isAlive(this.child) && this.pauseMode() === 'signal') this.child.kill('SIGCONT');
@@ -111,33 +74,14 @@ export class StreamingPlayerSink implements AudioSink {
     this.pump();
   }
 
-  async stop(): Promise<void> {
-    if (!this.stopped) {
-      this.stopped = true;
-      this.clock.hold(this.position());
-      for (const p of this.queue.splice(0)) p.done();
-      this.releaseDrainWaiter();
-      if (this.child) killNow(this.child);
-      this.settleEnd?.resolve('stopped');
-    }
-    if (this.child) await exited(this.child);
+  protected override drain(): void {
+    if (!this.child) this.complete(); // nothing was ever written
+    else this.pump();
   }
 
-  finish(): Promise<SinkEnd> {
-    if (!this.endPromise) {
-      this.endPromise = new Promise<SinkEnd>((resolve, reject) => (this.settleEnd = { resolve, reject }));
-      this.endPromise.catch(() => {}); // reported through the returned promise; never an unhandled rejection
-      this.ending = true;
-      if (this.failure) this.settleEnd!.reject(this.failure);
-      else if (this.stopped) this.settleEnd!.resolve('stopped');
-      else if (!this.child) this.settleEnd!.resolve('completed'); // nothing was ever written
-      else this.pump();
-    }
-    return this.endPromise;
-  }
-
-  private pauseMode(): 'signal' | 'restart' {
-    return this.opts.pauseMode ?? (process.platform === 'win32' ? 'restart' : 'signal');
+  protected override releaseWriters(): void {
+    for (const p of this.queue.splice(0)) p.done();
+    this.releaseDrainWaiter();
   }
 
   private ensureStarted(): void {
@@ -155,8 +99,7 @@ export class StreamingPlayerSink implements AudioSink {
         const audioMs = (this.sent / this.sampleRate) * 1000;
         const wallMs = performance.now() - this.startedAt;
         if (audioMs > 300 && wallMs < audioMs * MIN_REALTIME_FRACTION) return this.fail(new ImplausiblePlaybackError(this.player.kind, audioMs, wallMs));
-        this.clock.hold(this.sent);
-        this.settleEnd?.resolve('completed');
+        this.complete();
       } else {
         this.fail(new PlayerExitError(this.player.kind, code, signal, this.stderr()));
       }
@@ -188,16 +131,5 @@ export class StreamingPlayerSink implements AudioSink {
     const w = this.drainWaiter;
     this.drainWaiter = undefined;
     w?.();
-  }
-
-  private fail(err: Error): void {
-    if (this.failure || this.stopped) return;
-    this.failure = err;
-    this.clock.hold(this.position());
-    for (const p of this.queue.splice(0)) p.done();
-    this.releaseDrainWaiter();
-    if (this.child) killNow(this.child);
-    this.settleEnd?.reject(err);
-    for (const l of this.failureListeners) l(err);
   }
 }

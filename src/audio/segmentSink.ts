@@ -1,70 +1,32 @@
 // For players that only play files (afplay, PowerShell SoundPlayer): audio is cut into temp WAV segments, one
 // player process each. Whatever arrives while a segment plays becomes the next segment, so segments grow to match
 // the synthesis rate and the per-process start gap is paid rarely.
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PlaybackClock } from './clock';
-import type { PlayerSinkOptions } from './playerSink';
-import type { Player } from './players';
-import { captureStderr, exited, isAlive, killNow, spawnPlayer } from './processes';
-import { ImplausiblePlaybackError, MIN_REALTIME_FRACTION, PlayerExitError, type AudioSink, type SinkEnd } from './sink';
-import { DEFAULT_SAMPLE_RATE, encodeWav } from './wav';
+import { captureStderr, isAlive, killNow, spawnPlayer } from './processes';
+import { ImplausiblePlaybackError, MIN_REALTIME_FRACTION, PlayerExitError } from './sink';
+import { PlayerSinkBase } from './sinkBase';
+import { encodeWav } from './wav';
 
 /** Writers wait once this much audio is queued but not yet given to a player. */
 const HIGH_WATER_SECONDS = 4;
 
-export class SegmentPlayerSink implements AudioSink {
-  readonly sampleRate: number;
-  private readonly clock: PlaybackClock;
+export class SegmentPlayerSink extends PlayerSinkBase {
   private pending: Float32Array[] = [];
   private pendingSamples = 0;
   private waiters: Array<() => void> = [];
-  private child: ChildProcess | undefined;
   private segment: { start: number; pcm: Float32Array; file: string; killedOnPurpose: boolean } | undefined;
-  private sent = 0;
   private dir: string | undefined;
   private seq = 0;
-  private isPaused = false;
-  private stopped = false;
-  private ending = false;
-  private failure: Error | undefined;
-  private failureListeners: Array<(err: Error) => void> = [];
-  private endPromise: Promise<SinkEnd> | undefined;
-  private settleEnd: { resolve: (v: SinkEnd) => void; reject: (e: Error) => void } | undefined;
 
-  constructor(readonly player: Player, private readonly opts: PlayerSinkOptions = {}) {
-    this.sampleRate = opts.sampleRate ?? DEFAULT_SAMPLE_RATE;
-    this.clock = new PlaybackClock(this.sampleRate, opts.outputLatencyMs ?? player.outputLatencyMs, opts.now);
-  }
-
-  get paused(): boolean {
-    return this.isPaused;
-  }
-
-  get written(): number {
-    return this.sent;
-  }
-
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  position(): number {
+  override position(): number {
     const seg = this.segment;
     const upper = seg ? seg.start + seg.pcm.length : this.sent;
     return Math.min(this.clock.raw(), upper);
   }
 
-  onFailure(listener: (err: Error) => void): void {
-    this.failureListeners.push(listener);
-  }
-
-  write(pcm: Float32Array): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.stopped || pcm.length === 0) return Promise.resolve();
-    if (this.ending) return Promise.reject(new Error('write() after finish()'));
+  protected override enqueue(pcm: Float32Array): Promise<void> {
     this.pending.push(pcm);
     this.pendingSamples += pcm.length;
     this.next();
@@ -72,7 +34,7 @@ export class SegmentPlayerSink implements AudioSink {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  pause(): void {
+  override pause(): void {
     if (this.isPaused || this.stopped) return;
     this.isPaused = true;
     const seg = this.segment;
@@ -97,7 +59,7 @@ export class SegmentPlayerSink implements AudioSink {
     this.sent = seg.start + offset;
   }
 
-  resume(): void {
+  override resume(): void {
     if (!this.isPaused || this.stopped) return;
     this.isPaused = false;
     if (this.child && isAlive(this.child)) {
@@ -107,34 +69,17 @@ export class SegmentPlayerSink implements AudioSink {
     this.next(true);
   }
 
-  async stop(): Promise<void> {
+  override stop(): Promise<void> {
     if (!this.stopped) {
-      this.stopped = true;
-      this.clock.hold(this.position());
+      // Unlike a failure, a stop also drops the audio not yet given to a player.
       this.pending = [];
       this.pendingSamples = 0;
-      this.releaseWriters();
-      if (this.child) killNow(this.child);
-      this.settleEnd?.resolve('stopped');
     }
-    if (this.child) await exited(this.child);
-    this.cleanup();
+    return super.stop();
   }
 
-  finish(): Promise<SinkEnd> {
-    if (!this.endPromise) {
-      this.endPromise = new Promise<SinkEnd>((resolve, reject) => (this.settleEnd = { resolve, reject }));
-      this.endPromise.catch(() => {});
-      this.ending = true;
-      if (this.failure) this.settleEnd!.reject(this.failure);
-      else if (this.stopped) this.settleEnd!.resolve('stopped');
-      else this.next();
-    }
-    return this.endPromise;
-  }
-
-  private pauseMode(): 'signal' | 'restart' {
-    return this.opts.pauseMode ?? (process.platform === 'win32' ? 'restart' : 'signal');
+  protected override drain(): void {
+    this.next();
   }
 
   /** Start the next segment when idle and there is enough audio (or the stream is ending). */
@@ -144,10 +89,8 @@ export class SegmentPlayerSink implements AudioSink {
     const min = (this.opts.minSegmentSeconds ?? 0.5) * this.sampleRate;
     if (this.pendingSamples === 0 || (!this.ending && !force && this.pendingSamples < min)) {
       if (this.ending && this.pendingSamples === 0) {
-        this.clock.hold(this.sent);
         this.segment = undefined;
-        this.cleanup();
-        this.settleEnd?.resolve('completed');
+        this.complete();
       }
       return;
     }
@@ -182,22 +125,11 @@ export class SegmentPlayerSink implements AudioSink {
     });
   }
 
-  private releaseWriters(): void {
+  protected override releaseWriters(): void {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  private fail(err: Error): void {
-    if (this.failure || this.stopped) return;
-    this.failure = err;
-    this.clock.hold(this.position());
-    this.releaseWriters();
-    if (this.child) killNow(this.child);
-    this.cleanup();
-    this.settleEnd?.reject(err);
-    for (const l of this.failureListeners) l(err);
-  }
-
-  private cleanup(): void {
+  protected override cleanup(): void {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
