@@ -29,8 +29,28 @@ export async function createBackend(config: EngineConfig, files: OnnxModelFiles,
     if ('backend' in r) return { backend: r.backend };
     note = `CoreML not used (${r.reason}); using ONNX Runtime`;
   }
+  return { backend: await loadOnnxBackend(config, files, deps), note };
+}
+
+/**
+ * Whether createBackend would pick CoreML (short of the addon and the models actually loading): macOS, a
+ * CoreML choice and a complete set. Never true off macOS, so Linux never starts a warm-up.
+ */
+export function coremlWanted(config: EngineConfig, deps: BackendFactoryDeps = {}): boolean {
+  const platform = deps.platform ?? process.platform;
+  if (platform !== 'darwin' || config.backend === 'onnx' || !config.coremlDir) return false;
+  return !coremlSetProblem(config.coremlDir, { sources: deps.coremlSources });
+}
+
+/** The ONNX backend alone (the stand-in while CoreML warms up). */
+export function loadOnnxBackend(config: EngineConfig, files: OnnxModelFiles, deps: BackendFactoryDeps = {}): Promise<Backend> {
   const loadOnnx = deps.loadOnnx ?? ((c, f) => OnnxBackend.load(f, { threads: c.threads, decoderThread: c.decoderThread }));
-  return { backend: await loadOnnx(config, files), note };
+  return loadOnnx(config, files);
+}
+
+/** The CoreML backend alone, or why not; never falls back. */
+export function loadCoreML(config: EngineConfig, files: OnnxModelFiles, deps: BackendFactoryDeps = {}): Promise<{ backend: Backend } | { reason: string }> {
+  return tryCoreML(config, files, deps.platform ?? process.platform, deps);
 }
 
 async function tryCoreML(config: EngineConfig, files: OnnxModelFiles, platform: NodeJS.Platform, deps: BackendFactoryDeps): Promise<{ backend: Backend } | { reason: string }> {

@@ -174,7 +174,8 @@ export class EngineClient {
         return;
       }
       case 'progress':
-        this.opts.onProgress?.(m.id, { textChunk: m.textChunk, frames: m.frames });
+        if (m.message) this.opts.log?.(m.message);
+        else this.opts.onProgress?.(m.id, { textChunk: m.textChunk, frames: m.frames });
         return;
       case 'done':
         this.finish(m.id, undefined, m.stats);

@@ -1,27 +1,108 @@
 /** Everything one worker holds: the backend, the tokenizer and cached voice states; text in, audio out. */
 import type { Backend, VoiceState } from './backend';
-import { createBackend } from './backendFactory';
+import { coremlWanted, createBackend, loadCoreML, loadOnnxBackend, type BackendFactoryDeps } from './backendFactory';
+import type { WarmUp } from './coremlWarmup';
 import { EngineError } from './errors';
 import { resolveOnnxFiles } from './modelFiles';
 import { generate, newStats, type AudioOut, type GenerateStats } from './pipeline';
 import type { EngineConfig, SynthesisOptions } from './protocol';
+import type { OnnxModelFiles } from './modelFiles';
 import { iterateChunks } from '../text/chunk';
 import { loadSentencePiece } from '../text/sentencePiece';
 import type { Tokenizer } from '../text/tokenizer';
 
+export const PREPARING_COREML = 'Preparing CoreML model…';
+
+export interface EngineLoadOptions {
+  deps?: BackendFactoryDeps;
+  /** Without it CoreML loads in the foreground as before; with it, ONNX serves while this warms CoreML up. */
+  warmUp?: WarmUp;
+  /** Warm-up progress and the CoreML switch (or why it did not happen). */
+  onNote?: (message: string) => void;
+  /** Per CoreML set + compute units: warmed (true) or the failure reason. Defaults to this thread's map. */
+  warmState?: Map<string, true | string>;
+}
+
+/** Warm-up outcomes in this thread, so a reload neither warms twice nor retries a failed set. */
+const threadWarmState = new Map<string, true | string>();
+
+/** A request's stats plus the backend that served it. */
+export type RequestStats = GenerateStats & { backend?: Backend };
+
 export class Engine {
   private readonly voices = new Map<string, Promise<VoiceState>>();
+  private active = 0;
+  private disposed = false;
+  /** Set once warm-up succeeded: loads CoreML on this thread, run only while no request is active. */
+  private pendingCoreML: (() => Promise<void>) | undefined;
+  private swapping: Promise<void> | undefined;
+  private warming: Promise<void> | undefined;
 
   private constructor(
-    readonly backend: Backend,
+    private current: Backend,
     readonly tokenizer: Tokenizer,
     readonly note: string | undefined,
   ) {}
 
-  static async load(config: EngineConfig): Promise<Engine> {
+  /** The backend new requests get (it can change from ONNX to CoreML between requests). */
+  get backend(): Backend {
+    return this.current;
+  }
+
+  static async load(config: EngineConfig, opts: EngineLoadOptions = {}): Promise<Engine> {
     const files = resolveOnnxFiles(config.modelDir);
-    const [{ backend, note }, tokenizer] = await Promise.all([createBackend(config, files), loadSentencePiece(files.tokenizer)]);
-    return new Engine(backend, tokenizer, note);
+    const tokenizer = loadSentencePiece(files.tokenizer);
+    const state = opts.warmState ?? threadWarmState;
+    const key = JSON.stringify([config.coremlDir, config.coremlComputeUnits ?? {}]);
+    const prior = state.get(key);
+    if (opts.warmUp && prior !== true && coremlWanted(config, opts.deps)) {
+      const backend = await loadOnnxBackend(config, files, opts.deps);
+      const note = typeof prior === 'string' ? `CoreML not used (${prior}); using ONNX Runtime` : `${PREPARING_COREML} (using ONNX Runtime meanwhile)`;
+      const e = new Engine(backend, await tokenizer, note);
+      if (prior === undefined) e.warmInBackground(config, files, opts, (v) => state.set(key, v));
+      return e;
+    }
+    const [{ backend, note }, tok] = await Promise.all([createBackend(config, files, opts.deps), tokenizer]);
+    return new Engine(backend, tok, note);
+  }
+
+  /** Warm-up off-thread, then a (now fast) CoreML load here between requests, then the swap. */
+  private warmInBackground(config: EngineConfig, files: OnnxModelFiles, opts: EngineLoadOptions, remember: (v: true | string) => void): void {
+    const note = opts.onNote ?? (() => undefined);
+    const failed = (reason: string) => {
+      remember(reason);
+      note(`CoreML not used (${reason}); staying on ONNX Runtime`);
+    };
+    note(PREPARING_COREML);
+    this.warming = opts.warmUp!(config, (done, total) => note(`${PREPARING_COREML} (${done}/${total})`)).then(
+      () => {
+        this.pendingCoreML = async () => {
+          const r = await loadCoreML(config, files, opts.deps);
+          if (!('backend' in r)) return failed(r.reason);
+          remember(true);
+          if (this.disposed) return r.backend.dispose();
+          const old = this.current;
+          this.current = r.backend;
+          this.voices.clear(); // voice states belong to the backend that made them
+          await old.dispose();
+          note('CoreML model ready; later requests use CoreML');
+        };
+        this.loadPendingWhenIdle();
+      },
+      (e: unknown) => failed((e instanceof Error ? e.message : String(e)).split('\n')[0]),
+    );
+  }
+
+  /** Deferred a turn so the worker sends `done` before a (synchronous) CoreML load can block this thread. */
+  private loadPendingWhenIdle(): void {
+    setImmediate(() => {
+      const load = this.pendingCoreML;
+      if (!load || this.active > 0 || this.swapping || this.disposed) return;
+      this.pendingCoreML = undefined;
+      this.swapping = load()
+        .catch(() => undefined)
+        .finally(() => (this.swapping = undefined));
+    });
   }
 
   /** Voice states are read once per worker; each text chunk starts from a fresh copy. */
@@ -41,10 +122,29 @@ export class Engine {
     options: SynthesisOptions,
     signal?: AbortSignal,
     onProgress?: (p: { textChunk: number; frames: number }) => void,
-    stats: GenerateStats = newStats(),
+    stats: RequestStats = newStats(),
+  ): AsyncGenerator<AudioOut> {
+    this.active++;
+    try {
+      // Never swap mid-request: a swap in progress finishes first, and none starts while active > 0.
+      while (this.swapping) await this.swapping;
+      stats.backend = this.current;
+      yield* this.run(this.current, text, options, signal, onProgress, stats);
+    } finally {
+      if (--this.active === 0) this.loadPendingWhenIdle();
+    }
+  }
+
+  private async *run(
+    backend: Backend,
+    text: string,
+    options: SynthesisOptions,
+    signal: AbortSignal | undefined,
+    onProgress: ((p: { textChunk: number; frames: number }) => void) | undefined,
+    stats: GenerateStats,
   ): AsyncGenerator<AudioOut> {
     const voice = await this.voice(options.voice);
-    const info = this.backend.info;
+    const info = backend.info;
     const chunks = iterateChunks(text, this.tokenizer, {
       maxTokens: info.maxTokensPerChunk,
       removeSemicolons: info.removeSemicolons,
@@ -52,11 +152,21 @@ export class Engine {
       recommendedFramesAfterEos: info.recommendedFramesAfterEos,
     });
     const { voice: _voice, ...generation } = options;
-    yield* generate(this.backend, voice, chunks, { ...generation, signal, onProgress }, stats);
+    yield* generate(backend, voice, chunks, { ...generation, signal, onProgress }, stats);
   }
 
-  dispose(): Promise<void> {
-    return this.backend.dispose();
+  /** Resolves when the background warm-up (if any) has settled and any CoreML swap has finished (tests). */
+  async settled(): Promise<void> {
+    await this.warming;
+    await new Promise((r) => setImmediate(r));
+    while (this.swapping) await this.swapping;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.pendingCoreML = undefined;
+    await this.swapping;
+    await this.current.dispose();
   }
 }
 

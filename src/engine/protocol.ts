@@ -66,6 +66,8 @@ export interface ChunkStats {
   backboneMs: number;
   flowMs: number;
   decodeMs: number;
+  /** The runtime that served the request (ONNX while CoreML is still warming up). */
+  backend?: 'onnx' | 'coreml';
 }
 
 export type ClientMessage =
@@ -79,6 +81,7 @@ export type ClientMessage =
 export type WorkerMessage =
   | { type: 'ready'; id: number; backend: 'onnx' | 'coreml'; info: ModelInfo; loadMs: number; note?: string }
   | ({ type: 'chunk'; id: number } & AudioChunk)
+  /** With `message`: an engine note (CoreML warm-up), sent with the load's id; no text progress. */
   | { type: 'progress'; id: number; textChunk: number; textChunks: number; frames: number; message?: string }
   | { type: 'done'; id: number; stats: ChunkStats }
   | { type: 'error'; id: number; code: ErrorCode; message: string };

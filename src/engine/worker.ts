@@ -2,8 +2,9 @@
  * The engine worker thread: hosts the model runtime and runs whole synthesis requests, one at a time,
  * streaming audio back as transferred buffers. Nothing here blocks the extension host.
  */
-import { parentPort } from 'node:worker_threads';
-import { Engine, assertSpeakable } from './engine';
+import { parentPort, workerData } from 'node:worker_threads';
+import { runWarmupThread, warmUpInThread, WARMUP_ROLE, type WarmupData } from './coremlWarmup';
+import { Engine, assertSpeakable, type RequestStats } from './engine';
 import { EngineError, toErrorPayload } from './errors';
 import { newStats } from './pipeline';
 import type { ClientMessage, EngineConfig, SynthesisOptions, WorkerMessage } from './protocol';
@@ -23,7 +24,11 @@ function send(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 async function load(id: number, config: EngineConfig): Promise<void> {
   const t0 = performance.now();
   loadedConfig = config;
-  engine = Engine.load(config);
+  // CoreML warms up on a second instance of this script; progress and the switch reach the client as notes.
+  engine = Engine.load(config, {
+    warmUp: warmUpInThread(__filename),
+    onNote: (message) => send({ type: 'progress', id, textChunk: -1, textChunks: -1, frames: 0, message }),
+  });
   try {
     const e = await engine;
     send({ type: 'ready', id, backend: e.backend.name, info: e.backend.info, loadMs: performance.now() - t0, note: e.note });
@@ -36,7 +41,7 @@ async function load(id: number, config: EngineConfig): Promise<void> {
 async function run(id: number, text: string, options: SynthesisOptions): Promise<void> {
   const abort = new AbortController();
   active = { id, abort };
-  const stats = newStats();
+  const stats: RequestStats = newStats();
   try {
     assertSpeakable(text);
     if (!engine) throw new EngineError('INTERNAL', 'engine not loaded');
@@ -53,15 +58,17 @@ async function run(id: number, text: string, options: SynthesisOptions): Promise
       const pcm = out.pcm.buffer.byteLength === out.pcm.byteLength ? out.pcm : out.pcm.slice();
       send(
         {
-          type: 'chunk', id, seq: seq++, pcm, sampleRate: e.backend.info.sampleRate,
+          type: 'chunk', id, seq: seq++, pcm, sampleRate: stats.backend!.info.sampleRate,
           span: { start: out.start, end: out.end }, textChunk: out.textChunk, frames: out.frames,
         },
         [pcm.buffer as ArrayBuffer],
       );
     }
-    const info = e.backend.info;
+    // The backend that served this request (a CoreML swap may follow right after it).
+    const backend = stats.backend ?? e.backend;
+    const info = backend.info;
     const audioSeconds = (stats.frames * info.samplesPerFrame) / info.sampleRate;
-    const decode = (e.backend as { decodeTimings?: { ms: number; frames: number } }).decodeTimings;
+    const decode = (backend as { decodeTimings?: { ms: number; frames: number } }).decodeTimings;
     const perFrame = (ms: number) => (stats.frames ? ms / stats.frames : 0);
     send({
       type: 'done', id,
@@ -70,6 +77,7 @@ async function run(id: number, text: string, options: SynthesisOptions): Promise
         realTimeFactor: stats.wallMs > 0 ? audioSeconds / (stats.wallMs / 1000) : 0,
         backboneMs: perFrame(stats.backboneMs), flowMs: perFrame(stats.flowMs),
         decodeMs: decode && decode.frames ? decode.ms / decode.frames : 0,
+        backend: backend.name,
       },
     });
   } catch (err) {
@@ -98,7 +106,7 @@ async function drain(): Promise<void> {
  * decoder thread) and exits on its own; the client sees the exit and starts a fresh worker next time.
  */
 let crashing = false;
-process.on('uncaughtException', (err) => {
+function onUncaught(err: Error): void {
   if (crashing) return;
   crashing = true;
   if (active) send({ type: 'error', id: active.id, code: 'WORKER_CRASHED', message: `the engine worker crashed (${err.message}); it will restart on the next request` });
@@ -107,9 +115,9 @@ process.on('uncaughtException', (err) => {
     .then((e) => e.dispose())
     .catch(() => undefined)
     .finally(() => process.exit(70));
-});
+}
 
-port.on('message', (msg: ClientMessage) => {
+function onMessage(msg: ClientMessage): void {
   switch (msg.type) {
     case 'simulateCrash':
       // Fault injection for the supervisor tests: an uncaught exception in the middle of a request.
@@ -146,4 +154,10 @@ port.on('message', (msg: ClientMessage) => {
         .finally(() => port.close());
       return;
   }
-});
+}
+
+if ((workerData as WarmupData | undefined)?.role === WARMUP_ROLE) void runWarmupThread(port, workerData as WarmupData);
+else {
+  process.on('uncaughtException', onUncaught);
+  port.on('message', onMessage);
+}
