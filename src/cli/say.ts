@@ -147,7 +147,8 @@ main().then(
       console.error('stopped');
       process.exit(130);
     }
-    console.error(`say: ${err instanceof Error ? err.message : String(err)}`);
+    const hint = code === 'DOWNLOAD_FAILED' ? '\nCheck the network connection, or use a local model folder with --model-dir DIR.' : '';
+    console.error(`say: ${err instanceof Error ? err.message : String(err)}${hint}`);
     process.exit(1);
   },
 );
