@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { decodeWav } from '../../../src/audio/wav';
+import { useTinyModel, type ReaderTestState } from '../suite/settings';
 import { skip, test } from '../suite/harness';
 
 const EXTENSION_ID = 'pocket-reader.pocket-reader';
@@ -26,26 +27,15 @@ function walk(dir: string, base = dir): string[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface TestState {
-  state: string;
-  playerPid: number | undefined;
-  statusText: string;
-  speed: number | undefined;
-  lastError: { code: string; message: string } | undefined;
-}
-const testState = async () => (await vscode.commands.executeCommand<TestState>('pocketReader._testState'))!;
+const testState = async () => (await vscode.commands.executeCommand<ReaderTestState>('pocketReader._testState'))!;
 
 let configured = false;
-async function useTinyModel(): Promise<void> {
+async function configureOnce(): Promise<void> {
   const model = process.env.POCKET_READER_TINY_MODEL;
   if (!model || !existsSync(path.join(model, 'bundle.json'))) skip(`tiny model not generated (${model ?? 'POCKET_READER_TINY_MODEL unset'})`);
   if (configured) return;
   await installed().activate();
-  const cfg = vscode.workspace.getConfiguration('pocketReader');
-  await cfg.update('modelPath', model, vscode.ConfigurationTarget.Global);
-  await cfg.update('voice', 'alba', vscode.ConfigurationTarget.Global);
-  await cfg.update('player', 'auto', vscode.ConfigurationTarget.Global);
-  await cfg.update('speed', 1, vscode.ConfigurationTarget.Global);
+  await useTinyModel(model);
   configured = true;
 }
 
@@ -81,7 +71,7 @@ test('the extension under test is the installed VSIX: only runtime files, no sou
 });
 
 test('Save Audio synthesizes with the tiny model on the onnxruntime-node shipped in the VSIX', async () => {
-  await useTinyModel();
+  await configureOnce();
   const ext = installed();
   const dir = mkdtempSync(path.join(tmpdir(), 'pr-vsix-'));
   try {
@@ -108,7 +98,7 @@ test('Save Audio synthesizes with the tiny model on the onnxruntime-node shipped
 
 test('reading at 2× plays through Sonic loaded from the VSIX (dist/sonic-wasm)', async () => {
   if (!process.env.PULSE_SERVER) skip('no PULSE_SERVER (null sink not started)');
-  await useTinyModel();
+  await configureOnce();
   const cfg = vscode.workspace.getConfiguration('pocketReader');
   const dir = mkdtempSync(path.join(tmpdir(), 'pr-vsix-'));
   try {

@@ -6,28 +6,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { decodeWav } from '../../../src/audio/wav';
+import { useTinyModel, type ReaderTestState } from './settings';
 import { skip, test } from './harness';
 
 const EXTENSION_ID = 'pocket-reader.pocket-reader';
 
-interface TestState {
-  state: string;
-  playerPid: number | undefined;
-  currentSegment: number;
-  segmentCount: number;
-  highlight: { start: number; end: number } | undefined;
-  statusText: string;
-  speed: number | undefined;
-  lastError: { code: string; message: string } | undefined;
-  engineRequests: number;
-  engineRunning: boolean;
-}
 
-const state = async () => (await vscode.commands.executeCommand<TestState>('pocketReader._testState'))!;
+const state = async () => (await vscode.commands.executeCommand<ReaderTestState>('pocketReader._testState'))!;
 const run = (id: string, ...args: unknown[]) => vscode.commands.executeCommand(`pocketReader.${id}`, ...args);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: string, pred: (s: TestState) => boolean, timeoutMs = 60_000): Promise<TestState> {
+async function waitFor(what: string, pred: (s: ReaderTestState) => boolean, timeoutMs = 60_000): Promise<ReaderTestState> {
   const t0 = Date.now();
   let s = await state();
   while (!pred(s)) {
@@ -64,11 +53,7 @@ async function setup(): Promise<void> {
   await ext.activate();
   const model = path.join(ext.extensionPath, 'models', 'generated', 'tiny');
   if (!existsSync(path.join(model, 'bundle.json'))) skip(`tiny model not generated at ${model}`);
-  const cfg = vscode.workspace.getConfiguration('pocketReader');
-  await cfg.update('modelPath', model, vscode.ConfigurationTarget.Global);
-  await cfg.update('voice', 'alba', vscode.ConfigurationTarget.Global);
-  await cfg.update('player', 'auto', vscode.ConfigurationTarget.Global);
-  await cfg.update('speed', 1, vscode.ConfigurationTarget.Global);
+  await useTinyModel(model);
   prepared = true;
 }
 
