@@ -2,11 +2,9 @@
 import type { Backend, VoiceState } from './backend';
 import { coremlWanted, createBackend, loadCoreML, loadOnnxBackend, type BackendFactoryDeps } from './backendFactory';
 import type { WarmUp } from './coremlWarmup';
-import { EngineError } from './errors';
-import { resolveOnnxFiles } from './modelFiles';
+import { resolveOnnxFiles, type OnnxModelFiles } from './modelFiles';
 import { generate, newStats, type AudioOut, type GenerateStats } from './pipeline';
 import type { EngineConfig, SynthesisOptions } from './protocol';
-import type { OnnxModelFiles } from './modelFiles';
 import { iterateChunks } from '../text/chunk';
 import { loadSentencePiece } from '../text/sentencePiece';
 import type { Tokenizer } from '../text/tokenizer';
@@ -143,14 +141,15 @@ export class Engine {
     onProgress: ((p: { textChunk: number; frames: number }) => void) | undefined,
     stats: GenerateStats,
   ): AsyncGenerator<AudioOut> {
-    const voice = await this.voice(options.voice);
     const info = backend.info;
+    // The planner rejects empty or unspeakable text before anything is loaded.
     const chunks = iterateChunks(text, this.tokenizer, {
       maxTokens: info.maxTokensPerChunk,
       removeSemicolons: info.removeSemicolons,
       padWithSpaces: info.padWithSpacesForShortInputs,
       recommendedFramesAfterEos: info.recommendedFramesAfterEos,
     });
+    const voice = await this.voice(options.voice);
     const { voice: _voice, ...generation } = options;
     yield* generate(backend, voice, chunks, { ...generation, signal, onProgress }, stats);
   }
@@ -168,8 +167,4 @@ export class Engine {
     await this.swapping;
     await this.current.dispose();
   }
-}
-
-export function assertSpeakable(text: string): void {
-  if (!text.trim()) throw new EngineError('EMPTY_TEXT', 'There is no text to read.');
 }

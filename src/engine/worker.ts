@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runWarmupThread, warmUpInThread, WARMUP_ROLE, type WarmupData } from './coremlWarmup';
-import { Engine, assertSpeakable, type RequestStats } from './engine';
+import { Engine, type RequestStats } from './engine';
 import { EngineError, toErrorPayload } from './errors';
 import { newStats } from './pipeline';
 import type { ClientMessage, EngineConfig, SynthesisOptions, WorkerMessage } from './protocol';
@@ -43,7 +43,6 @@ async function run(id: number, text: string, options: SynthesisOptions): Promise
   active = { id, abort };
   const stats: RequestStats = newStats();
   try {
-    assertSpeakable(text);
     if (!engine) throw new EngineError('INTERNAL', 'engine not loaded');
     const e = await engine;
     let seq = 0;

@@ -145,27 +145,15 @@ export class ModelManager {
   private async downloadCoreML(dir: string): Promise<boolean> {
     const source = coremlSource(path.basename(dir));
     const t0 = performance.now();
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Pocket Reader: preparing the CoreML model…', cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        const sub = token.onCancellationRequested(() => abort.abort());
-        try {
-          await clearCoreMLSetComplete(dir); // only a download that finishes marks the set complete again
-          const r = await ensureCoreMLSet(dir, source, { signal: abort.signal, include: skipUnusedCoreMLAsset, onProgress: progressReporter(progress) });
-          await markCoreMLSetComplete(dir, r.sha);
-          this.log(`CoreML model: ${r.downloaded.length} file(s) downloaded, ${r.verified.length} verified, ${r.cached.length} trusted (${source.repo}@${r.sha.slice(0, 8)}/${source.folder}) in ${Math.round(performance.now() - t0)} ms → ${dir}; used from the next reading`);
-          return true;
-        } catch (err) {
-          if (isCancelled(err) || abort.signal.aborted) {
-            this.log('CoreML model download cancelled; ONNX Runtime stays in use. It resumes next session (set pocketReader.backend to "onnx" to stop it).');
-            return false;
-          }
-          throw err;
-        } finally {
-          sub.dispose();
-        }
+    return withDownloadProgress(
+      'Pocket Reader: preparing the CoreML model…',
+      async (signal, onProgress) => {
+        await clearCoreMLSetComplete(dir); // only a download that finishes marks the set complete again
+        const r = await ensureCoreMLSet(dir, source, { signal, include: skipUnusedCoreMLAsset, onProgress });
+        await markCoreMLSetComplete(dir, r.sha);
+        this.log(`CoreML model: ${r.downloaded.length} file(s) downloaded, ${r.verified.length} verified, ${r.cached.length} trusted (${source.repo}@${r.sha.slice(0, 8)}/${source.folder}) in ${Math.round(performance.now() - t0)} ms → ${dir}; used from the next reading`);
       },
+      () => this.log('CoreML model download cancelled; ONNX Runtime stays in use. It resumes next session (set pocketReader.backend to "onnx" to stop it).'),
     );
   }
 
@@ -182,25 +170,13 @@ export class ModelManager {
     const groups = [...new Set([...defaultGroups(onnxManifest), ...this.groupsFor(readConfig().voice), ...extraGroups])];
     const dir = this.managedDir;
     const t0 = performance.now();
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Pocket Reader: downloading the speech model', cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        const sub = token.onCancellationRequested(() => abort.abort());
-        try {
-          const r = await ensureModelSet(dir, onnxManifest, { groups, signal: abort.signal, onProgress: progressReporter(progress) });
-          this.log(`model: ${r.downloaded.length} file(s) downloaded, ${r.verified.length} verified, ${r.cached.length} trusted, in ${Math.round(performance.now() - t0)} ms → ${dir}`);
-          return true;
-        } catch (err) {
-          if (isCancelled(err) || abort.signal.aborted) {
-            this.log('model download cancelled; finished files and partial data are kept for the next attempt');
-            return false;
-          }
-          throw err;
-        } finally {
-          sub.dispose();
-        }
+    return withDownloadProgress(
+      'Pocket Reader: downloading the speech model',
+      async (signal, onProgress) => {
+        const r = await ensureModelSet(dir, onnxManifest, { groups, signal, onProgress });
+        this.log(`model: ${r.downloaded.length} file(s) downloaded, ${r.verified.length} verified, ${r.cached.length} trusted, in ${Math.round(performance.now() - t0)} ms → ${dir}`);
       },
+      () => this.log('model download cancelled; finished files and partial data are kept for the next attempt'),
     );
   }
 
@@ -238,4 +214,31 @@ function progressReporter(progress: Progress): (p: { doneBytes: number; totalByt
     });
     reported = Math.max(reported, pct);
   };
+}
+
+/**
+ * A cancellable notification around one download: cancel aborts it, true when it completed, false when the
+ * user cancelled (after `onCancelled`); other failures are rethrown for the caller's error report.
+ */
+function withDownloadProgress(
+  title: string,
+  run: (signal: AbortSignal, onProgress: (p: { doneBytes: number; totalBytes: number }) => void) => Promise<void>,
+  onCancelled: () => void,
+): Thenable<boolean> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      await run(abort.signal, progressReporter(progress));
+      return true;
+    } catch (err) {
+      if (isCancelled(err) || abort.signal.aborted) {
+        onCancelled();
+        return false;
+      }
+      throw err;
+    } finally {
+      sub.dispose();
+    }
+  });
 }

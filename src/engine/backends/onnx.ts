@@ -12,7 +12,7 @@ import { readSafetensors, type RawTensor } from '../safetensors';
 import { InlineDecoderPool, ThreadDecoderPool, type DecoderPool } from './decoderPool';
 import { makeDimSymbolic } from './onnxGraphEdit';
 import { createSession } from './onnxSession';
-import { voiceStateTensors } from './onnxState';
+import { checkVoiceState, voiceStateTensors } from './onnxState';
 
 export interface OnnxBackendOptions {
   threads?: number;
@@ -119,8 +119,8 @@ export class OnnxBackend implements Backend {
     const name = voice.kind === 'builtin' ? voice.name : voice.path;
     const file = resolveVoiceFile(this.files.dir, name, this.info.builtinVoices);
     const stored = await readSafetensors(file);
-    // Validates the state against the manifest once; chunks re-lay it at their own capacity.
-    const { positions } = voiceStateTensors(this.flowEntries, stored, name, this.info.contextCapacity);
+    // Validated once here; each chunk lays it out at its own capacity.
+    const positions = checkVoiceState(this.flowEntries, stored, name, this.info.contextCapacity);
     const v: OnnxVoice = { name, stored, positions };
     return v;
   }
@@ -128,7 +128,7 @@ export class OnnxBackend implements Backend {
   async startSequence(voice: VoiceState, positions: number): Promise<Sequence> {
     const v = voice as OnnxVoice;
     const capacity = this.dynamicCache ? Math.min(this.info.contextCapacity, v.positions + positions) : this.info.contextCapacity;
-    const { tensors } = voiceStateTensors(this.flowEntries, v.stored, v.name, capacity);
+    const tensors = voiceStateTensors(this.flowEntries, v.stored, v.name, capacity);
     return new OnnxSequence(tensors, v.positions, capacity);
   }
 

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { EngineError } from '../errors';
 import type { StateEntry } from '../modelFiles';
 import type { RawTensor } from '../safetensors';
-import { toBigInt64, toFloat32 } from '../safetensors';
+import { toBigInt64 } from '../safetensors';
 
 export function filledTensor(e: StateEntry): ort.Tensor {
   const size = e.shape.reduce((a, b) => a * b, 1);
@@ -29,58 +29,80 @@ export function filledTensor(e: StateEntry): ort.Tensor {
   }
 }
 
-/**
- * A saved voice state ("module/key" tensors, caches holding exactly T_v positions) laid into the
- * graph's fixed-capacity state: caches padded along the sequence axis with the manifest fill, the
- * step counter taken from `step` or (Kyutai's files) `offset`.
- */
-export function voiceStateTensors(
-  entries: readonly StateEntry[],
-  stored: Map<string, RawTensor>,
-  voiceName: string,
-  capacity: number,
-): { tensors: ort.Tensor[]; positions: number } {
-  let positions = -1;
-  const tensors = entries.map((e) => {
-    if (e.key === 'step') {
-      const t = stored.get(`${e.module}/step`) ?? stored.get(`${e.module}/offset`);
-      if (!t) throw new EngineError('UNKNOWN_VOICE', `voice ${voiceName} has no ${e.module}/offset: not a state for this model`);
-      const value = toBigInt64(t)[0];
-      const p = Number(value);
-      if (positions >= 0 && p !== positions) throw new EngineError('MODEL_CORRUPT', `voice ${voiceName}: layers disagree on offset`);
-      positions = p;
-      return new ort.Tensor('int64', BigInt64Array.from(e.shape.length ? Array(e.shape.reduce((a, b) => a * b, 1)).fill(value) : [value]), e.shape);
-    }
-    if (e.key === 'cache') {
-      const t = stored.get(e.path);
-      if (!t) throw new EngineError('UNKNOWN_VOICE', `voice ${voiceName} has no ${e.path}: not a state for this model`);
-      return padCache(e, t, voiceName, capacity);
-    }
-    return filledTensor(e);
-  });
-  if (positions < 0) throw new EngineError('UNKNOWN_VOICE', `voice ${voiceName} has no position counter`);
-  return { tensors, positions };
+/** The position counter of a saved voice state: `step`, or `offset` in Kyutai's files. */
+function storedStep(e: StateEntry, stored: Map<string, RawTensor>, voiceName: string): bigint {
+  const t = stored.get(`${e.module}/step`) ?? stored.get(`${e.module}/offset`);
+  if (!t) throw new EngineError('UNKNOWN_VOICE', `voice ${voiceName} has no ${e.module}/offset: not a state for this model`);
+  return toBigInt64(t)[0];
 }
 
-function padCache(e: StateEntry, t: RawTensor, voiceName: string, capacity: number): ort.Tensor {
-  const target = [...e.shape];
-  target[2] = capacity;
+function storedCache(e: StateEntry, stored: Map<string, RawTensor>, voiceName: string, capacity: number): RawTensor {
+  const t = stored.get(e.path);
+  if (!t) throw new EngineError('UNKNOWN_VOICE', `voice ${voiceName} has no ${e.path}: not a state for this model`);
+  if (t.dtype !== 'F32') throw new EngineError('MODEL_CORRUPT', `voice ${voiceName}: ${e.path} is ${t.dtype}, expected F32`);
   const src = t.shape;
-  const sameTail = src.length === target.length && src.every((d, i) => i === 2 || d === target[i]);
+  const sameTail = src.length === e.shape.length && src.every((d, i) => i === 2 || d === e.shape[i]);
   if (!sameTail) {
     throw new EngineError(
       'UNKNOWN_VOICE',
       `voice ${voiceName}: ${e.path} has shape [${src}] but this model needs [${e.shape}] (the voice belongs to another model)`,
     );
   }
-  if (src[2] >= target[2]) throw new EngineError('UNKNOWN_VOICE', `voice ${voiceName} is too long for this model (${src[2]} positions)`);
-  const data = toFloat32(t);
+  if (src[2] >= capacity) throw new EngineError('UNKNOWN_VOICE', `voice ${voiceName} is too long for this model (${src[2]} positions)`);
+  return t;
+}
+
+/**
+ * Checks a saved voice state against the manifest without building tensors; returns the positions it fills
+ * (its step counter, the same in every layer).
+ */
+export function checkVoiceState(entries: readonly StateEntry[], stored: Map<string, RawTensor>, voiceName: string, capacity: number): number {
+  let positions = -1;
+  for (const e of entries) {
+    if (e.key === 'cache') storedCache(e, stored, voiceName, capacity);
+    if (e.key !== 'step') continue;
+    const p = Number(storedStep(e, stored, voiceName));
+    if (positions >= 0 && p !== positions) throw new EngineError('MODEL_CORRUPT', `voice ${voiceName}: layers disagree on offset`);
+    positions = p;
+  }
+  if (positions < 0) throw new EngineError('UNKNOWN_VOICE', `voice ${voiceName} has no position counter`);
+  return positions;
+}
+
+/**
+ * A saved voice state ("module/key" tensors, caches holding exactly T_v positions) laid into a state of
+ * `capacity` positions: caches padded along the sequence axis with the manifest fill, the step counter
+ * taken from `step` or `offset`.
+ */
+export function voiceStateTensors(
+  entries: readonly StateEntry[],
+  stored: Map<string, RawTensor>,
+  voiceName: string,
+  capacity: number,
+): ort.Tensor[] {
+  checkVoiceState(entries, stored, voiceName, capacity);
+  return entries.map((e) => {
+    if (e.key === 'step') {
+      const size = e.shape.reduce((a, b) => a * b, 1);
+      return new ort.Tensor('int64', new BigInt64Array(size).fill(storedStep(e, stored, voiceName)), e.shape);
+    }
+    if (e.key === 'cache') return padCache(e, stored.get(e.path)!, capacity);
+    return filledTensor(e);
+  });
+}
+
+function padCache(e: StateEntry, t: RawTensor, capacity: number): ort.Tensor {
+  const target = [...e.shape];
+  target[2] = capacity;
   const out = new Float32Array(target.reduce((a, b) => a * b, 1));
   out.fill(e.fill === 'nan' ? NaN : 0);
+  // Copy the stored bytes straight into place, one [positions, heads, dim] block per K/V plane.
+  const bytes = new Uint8Array(out.buffer);
   const outer = target[0] * target[1];
-  const row = target[3] * target[4];
+  const rowBytes = target[3] * target[4] * 4;
+  const srcLen = t.shape[2];
   for (let o = 0; o < outer; o++) {
-    out.set(data.subarray(o * src[2] * row, (o + 1) * src[2] * row), o * target[2] * row);
+    bytes.set(t.bytes.subarray(o * srcLen * rowBytes, (o + 1) * srcLen * rowBytes), o * capacity * rowBytes);
   }
   return new ort.Tensor('float32', out, target);
 }
