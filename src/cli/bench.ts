@@ -8,8 +8,8 @@ import * as ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EngineClient } from '../engine/client';
-import type { ChunkStats, EngineConfig, SynthesisOptions } from '../engine/protocol';
+import { EngineClient } from '../client/engineClient';
+import type { ChunkStats, EngineConfig, SynthesisOptions } from '../shared/protocol';
 import { matmulModel } from './matmulModel';
 
 const TEXT = 'The quick brown fox jumps over the lazy dog, and then it runs far away into the forest.';

@@ -1,6 +1,6 @@
 /** The CLI's model folder: --model-dir as given, or the pinned set downloaded once into the per-user cache. */
 import path from 'node:path';
-import { assertModelDir, defaultModelCacheDir, ensureModelSet, onnxManifest } from '../engine/store/modelStore';
+import { assertModelDir, defaultModelCacheDir, ensureModelSet, onnxManifest } from '../store/modelStore';
 
 export async function resolveModelDir(explicit: string | undefined, signal: AbortSignal): Promise<string> {
   if (explicit) {

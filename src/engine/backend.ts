@@ -2,23 +2,9 @@
  * The handful of operations the pipeline needs from a model runtime. ONNX Runtime and CoreML both
  * implement this; everything runtime-specific (graph names, state layout, tensor handles) stays behind it.
  */
+import type { ModelInfo } from '../shared/protocol';
 
-/** Facts about a loaded model set, read from its files; nothing here is hard-coded per model size. */
-export interface ModelInfo {
-  sampleRate: number;
-  samplesPerFrame: number;
-  latentDim: number;
-  conditioningDim: number;
-  maxTokensPerChunk: number;
-  insertBosBeforeVoice: boolean;
-  removeSemicolons: boolean;
-  padWithSpacesForShortInputs: boolean;
-  /** Overrides the frames-after-EOS guess when the model's config recommends a value (french_24l: 8). */
-  recommendedFramesAfterEos: number | null;
-  /** Positions one sequence can hold (voice + text + generated frames). */
-  contextCapacity: number;
-  builtinVoices: string[];
-}
+export type { ModelInfo };
 
 /** A built-in voice by name, or a voice state file (`.safetensors`) by path. */
 export type VoiceRef = { kind: 'builtin'; name: string } | { kind: 'file'; path: string };
@@ -32,11 +18,23 @@ export interface Sequence {
 }
 export type DecoderState = object;
 
+/** A (layer, head) of the backbone whose attention follows the text (word timing, issue 12). */
+export interface AttentionTap {
+  layer: number;
+  head: number;
+}
+
 export interface StepResult {
   /** The backbone's output for the flow head (conditioningDim floats). */
   conditioning: Float32Array;
   /** Raw EOS logit; compared against the threshold, no sigmoid. */
   eosLogit: number;
+  /**
+   * With attention taps configured: this step's attention weights (the step's last query row, softmax over every
+   * key position as the graph computes it), tap-major: taps.length × positions, where positions = the sequence's
+   * positions after this step.
+   */
+  attention?: Float32Array;
 }
 
 export interface Backend {

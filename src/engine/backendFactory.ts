@@ -6,11 +6,11 @@
 import type { Backend } from './backend';
 import { CoreMLBackend, type TextPolicy } from './backends/coreml';
 import { loadCoreMLAddon, type CoreMLAddonResult } from './backends/coremlAddon';
-import { coremlSetProblem } from './backends/coremlFiles';
+import { coremlSetProblem } from '../shared/coremlFiles';
 import { runtimeOf, type CoreMLRuntime } from './backends/coremlRuntime';
 import { OnnxBackend } from './backends/onnx';
 import type { OnnxModelFiles } from './modelFiles';
-import type { EngineConfig } from './protocol';
+import type { EngineConfig } from '../shared/protocol';
 
 /** Seams for tests; production uses the defaults. */
 export interface BackendFactoryDeps {

@@ -7,10 +7,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import { loadCoreMLAddon } from './backends/coremlAddon';
-import { resolveCoreMLFiles } from './backends/coremlFiles';
+import { resolveCoreMLFiles } from '../shared/coremlFiles';
 import { resolveComputeUnits } from './backends/coremlModels';
 import { runtimeOf, type CoreMLRuntime } from './backends/coremlRuntime';
-import type { EngineConfig } from './protocol';
+import type { EngineConfig } from '../shared/protocol';
 
 export const WARMUP_ROLE = 'coreml-warmup';
 

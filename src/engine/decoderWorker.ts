@@ -7,7 +7,7 @@ import type * as ort from 'onnxruntime-node';
 import { MimiDecoder } from './backends/onnxMimi';
 import { createSession } from './backends/onnxSession';
 import type { DecoderReply, DecoderRequest } from './backends/decoderProtocol';
-import { toErrorPayload } from './errors';
+import { toErrorPayload } from '../shared/errors';
 
 const port = parentPort!;
 let session: ort.InferenceSession | undefined;

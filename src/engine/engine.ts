@@ -4,7 +4,7 @@ import { coremlWanted, createBackend, loadCoreML, loadOnnxBackend, type BackendF
 import type { WarmUp } from './coremlWarmup';
 import { resolveOnnxFiles, type OnnxModelFiles } from './modelFiles';
 import { generate, newStats, type AudioOut, type GenerateStats } from './pipeline';
-import type { EngineConfig, SynthesisOptions } from './protocol';
+import type { EngineConfig, SynthesisOptions } from '../shared/protocol';
 import { iterateChunks } from '../text/chunk';
 import { loadSentencePiece } from '../text/sentencePiece';
 import type { Tokenizer } from '../text/tokenizer';

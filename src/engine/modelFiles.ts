@@ -1,7 +1,7 @@
 /** Reads a model folder's bundle.json and resolves its files; every dimension comes from the files. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EngineError } from './errors';
+import { EngineError } from '../shared/errors';
 
 export interface StateEntry {
   index: number;

@@ -1,6 +1,6 @@
 /** Reads little-endian float32 `.npy` files (bos_before_voice.npy, test goldens). */
 import { readFileSync } from 'node:fs';
-import { EngineError } from './errors';
+import { EngineError } from '../shared/errors';
 
 export interface NpyArray {
   shape: number[];

@@ -4,8 +4,8 @@
  * with Mimi decoding pipelined behind the backbone so audio streams out while generation continues.
  */
 import type { Backend, DecoderState, VoiceState } from './backend';
-import { EngineError } from './errors';
-import type { SynthesisOptions } from './protocol';
+import { EngineError } from '../shared/errors';
+import type { SynthesisOptions } from '../shared/protocol';
 import { SeededRandom } from './random';
 
 export interface PlannedChunk {

@@ -1,6 +1,6 @@
 /** Minimal safetensors reader: an 8-byte header length, a JSON header, then raw little-endian tensors. */
 import { readFile } from 'node:fs/promises';
-import { EngineError } from './errors';
+import { EngineError } from '../shared/errors';
 
 export interface RawTensor {
   dtype: string;

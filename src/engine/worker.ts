@@ -4,15 +4,17 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runWarmupThread, warmUpInThread, WARMUP_ROLE, type WarmupData } from './coremlWarmup';
+import { handleCall } from './calls';
 import { Engine, type RequestStats } from './engine';
-import { EngineError, toErrorPayload } from './errors';
+import { EngineError, toErrorPayload } from '../shared/errors';
 import { newStats } from './pipeline';
-import type { ClientMessage, EngineConfig, SynthesisOptions, WorkerMessage } from './protocol';
+import type { ClientMessage, EngineConfig, SynthesisOptions, WorkerMessage } from '../shared/protocol';
 
 const port = parentPort!;
 let engine: Promise<Engine> | undefined;
 let loadedConfig: EngineConfig | undefined;
-const queue: { id: number; text: string; options: SynthesisOptions }[] = [];
+type Job = { id: number; text: string; options: SynthesisOptions } | Extract<ClientMessage, { type: 'call' }>;
+const queue: Job[] = [];
 const cancelled = new Set<number>();
 let active: { id: number; abort: AbortController } | undefined;
 let draining = false;
@@ -86,13 +88,24 @@ async function run(id: number, text: string, options: SynthesisOptions): Promise
   }
 }
 
+/** One-shot calls share the queue with synthesis: both run the model on this thread. */
+async function runCall(job: Extract<ClientMessage, { type: 'call' }>): Promise<void> {
+  try {
+    if (!engine) throw new EngineError('INTERNAL', 'engine not loaded');
+    send({ type: 'result', id: job.id, value: await handleCall(await engine, job) });
+  } catch (err) {
+    send({ type: 'error', id: job.id, ...toErrorPayload(err) });
+  }
+}
+
 async function drain(): Promise<void> {
   if (draining) return;
   draining = true;
   try {
     for (let job = queue.shift(); job; job = queue.shift()) {
       if (cancelled.delete(job.id)) continue;
-      await run(job.id, job.text, job.options);
+      if ('method' in job) await runCall(job);
+      else await run(job.id, job.text, job.options);
     }
   } finally {
     draining = false;
@@ -134,6 +147,10 @@ function onMessage(msg: ClientMessage): void {
       return;
     case 'synthesize':
       queue.push({ id: msg.id, text: msg.text, options: msg.options });
+      void drain();
+      return;
+    case 'call':
+      queue.push(msg);
       void drain();
       return;
     case 'cancel':

@@ -1,6 +1,6 @@
 // Plans the text chunks the engine speaks, one model call each: official chunk texts/token ids plus the
 // source span each chunk covers (for highlighting and resume). See officialSplit.ts for the quirks.
-import { EngineError } from '../engine/errors';
+import { EngineError } from '../shared/errors';
 import { textBlocks } from './textBlocks';
 import { splitIntoBestSentences } from './officialSplit';
 import { prepareTextPrompt } from './prepare';

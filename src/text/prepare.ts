@@ -1,6 +1,6 @@
 // Port of pocket_tts `prepare_text_prompt` (reference §4.2). Kept quirk-for-quirk: the model was trained
 // and evaluated on exactly this text, and chunk.ts needs the same word counts for frames-after-EOS.
-import { EngineError } from '../engine/errors';
+import { EngineError } from '../shared/errors';
 import { firstCodePoint, lastCodePoint, pyIsAlnum, pyIsUpper, pyStrip, pyWordCount } from './pyString';
 
 export interface PreparedPrompt {

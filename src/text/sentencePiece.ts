@@ -4,7 +4,7 @@
 // esbuild bundling and runs in worker_threads (see report / test/unit/sentencepiece.test.ts).
 import { readFileSync } from 'node:fs';
 import { SentencePieceProcessor } from '@agnai/sentencepiece-js';
-import { EngineError } from '../engine/errors';
+import { EngineError } from '../shared/errors';
 import type { Tokenizer } from './tokenizer';
 
 export async function loadSentencePiece(modelPath: string): Promise<Tokenizer> {

@@ -2,8 +2,8 @@
  * Which runtime the extension asks the engine for, as pure functions (no vscode, no fs) so the policy is unit-tested.
  * The worker still has the last word: backendFactory falls back to ONNX if the addon or the set fails to load.
  */
-import type { BackendChoice, EngineConfig } from '../engine/protocol';
-import { COREML_LANGUAGES } from '../engine/store/coremlStore';
+import type { BackendChoice, EngineConfig } from '../shared/protocol';
+import { COREML_LANGUAGES } from '../store/coremlStore';
 
 export const NOT_MAC_WARNING = 'CoreML is only available on macOS; using ONNX Runtime.';
 

@@ -3,7 +3,7 @@
  * configuration reads are cheap and this avoids stale copies after onDidChangeConfiguration.
  */
 import * as vscode from 'vscode';
-import type { BackendChoice } from '../engine/protocol';
+import type { BackendChoice } from '../shared/protocol';
 import { MAX_SPEED, MIN_SPEED } from '../audio/timeStretch';
 
 export const SECTION = 'pocketReader';

@@ -4,8 +4,8 @@
  * from `coremlDir` (ModelManager's choice, which changes once a background download completes).
  */
 import path from 'node:path';
-import { EngineClient } from '../engine/client';
-import type { SynthesisOptions } from '../engine/protocol';
+import { EngineClient } from '../client/engineClient';
+import type { SynthesisOptions } from '../shared/protocol';
 import { engineConfig } from './backendChoice';
 import type { PocketReaderConfig } from './config';
 

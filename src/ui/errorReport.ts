@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { PlayerUnavailableError } from '../audio/players';
 import { ImplausiblePlaybackError, PlayerExitError } from '../audio/sink';
-import { EngineError } from '../engine/errors';
+import { EngineError } from '../shared/errors';
 import { CommandId } from '../commands/ids';
 
 export interface ReportedError {

@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { checkModelDir, ensureModelSet, onnxManifest } from '../engine/store/modelStore';
-import { modelDirError } from '../engine/store/modelCheck';
-import { defaultGroups, filesInGroups } from '../engine/store/manifest';
-import { clearCoreMLSetComplete, coremlSource, ensureCoreMLSet, isCoreMLSetComplete, markCoreMLSetComplete, skipUnusedCoreMLAsset } from '../engine/store/coremlStore';
-import { errorMessage } from '../engine/store/files';
-import { isCancelled } from '../engine/errors';
+import { checkModelDir, ensureModelSet, onnxManifest } from '../store/modelStore';
+import { modelDirError } from '../store/modelCheck';
+import { defaultGroups, filesInGroups } from '../store/manifest';
+import { clearCoreMLSetComplete, coremlSource, ensureCoreMLSet, isCoreMLSetComplete, markCoreMLSetComplete, skipUnusedCoreMLAsset } from '../store/coremlStore';
+import { errorMessage } from '../store/files';
+import { isCancelled } from '../shared/errors';
 import { coremlLanguage, decideBackend, type CoreMLSetState } from './backendChoice';
 import { readConfig, updateGlobal } from './config';
 

@@ -6,9 +6,9 @@
  * document costs no more work than what is heard (plus a couple of sentences). Stop cancels both ends at once.
  */
 import { EventEmitter } from 'node:events';
-import type { EngineClient } from '../engine/client';
-import { EngineError, isCancelled } from '../engine/errors';
-import type { ChunkStats, SynthesisOptions } from '../engine/protocol';
+import type { EngineClient } from '../client/engineClient';
+import { EngineError, isCancelled } from '../shared/errors';
+import type { ChunkStats, SynthesisOptions } from '../shared/protocol';
 import { PlaybackQueue } from '../audio/playbackQueue';
 import type { AudioSink } from '../audio/sink';
 import { TimeStretcher } from '../audio/timeStretch';

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
-import { EngineError, isCancelled } from '../engine/errors';
+import { EngineError, isCancelled } from '../shared/errors';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
 import { buildTarget } from './readTarget';

@@ -1,7 +1,7 @@
 /** Quick pick of the model's voices (with their licences), plus "Voice file…" for a `.safetensors` voice state. */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { onnxManifest } from '../engine/store/modelStore';
+import { onnxManifest } from '../store/modelStore';
 import { readConfig, updateGlobal } from './config';
 
 interface VoiceItem extends vscode.QuickPickItem {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { coremlLanguage, decideBackend, engineConfig, NOT_MAC_WARNING, type BackendChoiceInput, type CoreMLSetState } from '../../src/ui/backendChoice';
-import { COMPLETE_FILE, isCoreMLSetComplete, markCoreMLSetComplete, skipUnusedCoreMLAsset } from '../../src/engine/store/coremlStore';
+import { COMPLETE_FILE, isCoreMLSetComplete, markCoreMLSetComplete, skipUnusedCoreMLAsset } from '../../src/store/coremlStore';
 
 const DIR = '/storage/models/coreml/english';
 

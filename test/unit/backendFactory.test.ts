@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import type { Backend } from '../../src/engine/backend';
 import { createBackend, type BackendFactoryDeps } from '../../src/engine/backendFactory';
 import { resolveOnnxFiles } from '../../src/engine/modelFiles';
-import type { EngineConfig } from '../../src/engine/protocol';
+import type { EngineConfig } from '../../src/shared/protocol';
 import { createFakeCoreMLAddon, FAKE_SOURCES } from '../helpers/fakeCoreMLAddon';
 import { skipUnless, tinyModelDir } from '../helpers/paths';
 

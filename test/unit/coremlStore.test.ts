@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ensureCoreMLSet, REVISION_FILE, skipCoreMLAsset, type CoreMLSource } from '../../src/engine/store/coremlStore';
+import { ensureCoreMLSet, REVISION_FILE, skipCoreMLAsset, type CoreMLSource } from '../../src/store/coremlStore';
 
 const SHA1 = 'a'.repeat(40);
 const SHA2 = 'b'.repeat(40);

@@ -8,7 +8,7 @@ import type { BackendFactoryDeps } from '../../src/engine/backendFactory';
 import { warmCoreMLModels, WARMUP_ROLE, type WarmUp } from '../../src/engine/coremlWarmup';
 import { Engine, PREPARING_COREML, type RequestStats } from '../../src/engine/engine';
 import { newStats } from '../../src/engine/pipeline';
-import type { EngineConfig, SynthesisOptions } from '../../src/engine/protocol';
+import type { EngineConfig, SynthesisOptions } from '../../src/shared/protocol';
 import { createFakeCoreMLAddon, FAKE_SOURCES } from '../helpers/fakeCoreMLAddon';
 import { skipUnless, tinyModelDir } from '../helpers/paths';
 

@@ -6,10 +6,10 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { EngineError } from '../../src/engine/errors';
-import { downloadFile, type DownloadProgress } from '../../src/engine/store/download';
-import { writeFailure } from '../../src/engine/store/files';
-import { openTunnel, proxyFromEnv } from '../../src/engine/store/proxy';
+import { EngineError } from '../../src/shared/errors';
+import { downloadFile, type DownloadProgress } from '../../src/store/download';
+import { writeFailure } from '../../src/store/files';
+import { openTunnel, proxyFromEnv } from '../../src/store/proxy';
 
 /** What the test server does for one path; mutable so a test can change behaviour between calls. */
 interface Route {

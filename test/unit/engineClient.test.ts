@@ -5,9 +5,9 @@ import { after, describe, test } from 'node:test';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, truncateSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EngineClient, type AudioChunk } from '../../src/engine/client';
-import { EngineError } from '../../src/engine/errors';
-import type { EngineConfig, SynthesisOptions } from '../../src/engine/protocol';
+import { EngineClient, type AudioChunk } from '../../src/client/engineClient';
+import { EngineError } from '../../src/shared/errors';
+import type { EngineConfig, SynthesisOptions } from '../../src/shared/protocol';
 import { distDir, skipUnless, tinyParityDir } from '../helpers/paths';
 
 const skip = skipUnless(path.join(tinyParityDir, 'bundle.json'), 'tiny-parity model (../shared/models/tiny-parity)');

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { EngineError } from '../../src/engine/errors';
+import { EngineError } from '../../src/shared/errors';
 import {
   assertModelDir,
   checkModelDir,
@@ -16,7 +16,7 @@ import {
   resolveModelFile,
   type ModelManifest,
   type ModelSetProgress,
-} from '../../src/engine/store/modelStore';
+} from '../../src/store/modelStore';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

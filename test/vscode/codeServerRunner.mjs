@@ -12,6 +12,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import util from 'node:util';
+import { startPageDriver } from './pageDriver.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 
@@ -112,7 +113,11 @@ export async function runExtensionTests(o) {
 
   let server = null;
   let browser = null;
+  let page = null;
   let serverLog = '';
+  // Tests in the extension host click, type and take screenshots through this (see pageDriver.mjs).
+  const driver = await startPageDriver(() => page);
+  env.POCKET_READER_PAGE_DRIVER = driver.url;
 
   const killGroup = (sig) => {
     if (server?.pid) {
@@ -135,6 +140,7 @@ export async function runExtensionTests(o) {
   let cleaning = null; // one cleanup, awaited by everyone (signal handler and the normal path)
   const cleanup = () => (cleaning ??= doCleanup());
   const doCleanup = async () => {
+    await driver.close();
     if (browser) await Promise.race([browser.close().catch(() => {}), sleep(5000)]);
     if (server && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((r) => server.once('exit', r));
@@ -222,7 +228,7 @@ export async function runExtensionTests(o) {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--mute-audio'],
     });
-    const page = await browser.newPage();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     let finish;
     const done = new Promise((r) => (finish = r));
     let firstHostLog = true;

@@ -198,6 +198,7 @@ try {
     extensionTestsEnv: {
       POCKET_READER_VSCODE_RESULT: hostResult,
       POCKET_READER_VSCODE_RIG: rigDir,
+      POCKET_READER_SCREENSHOTS: process.env.POCKET_READER_SCREENSHOTS || path.join(root, 'out', 'screenshots'),
       ...(installed ? { POCKET_READER_VSIX_DIR: installed.extensionDir, POCKET_READER_TINY_MODEL: path.join(root, 'models', 'generated', 'tiny') } : {}),
       ...(grep.length ? { POCKET_READER_VSCODE_GREP: grep.join('|') } : {}),
       ...(pulseServer ? { PULSE_SERVER: pulseServer, POCKET_READER_VSCODE_EXPECT_PULSE: '1' } : {}),

@@ -11,10 +11,10 @@
  */
 import path from 'node:path';
 import type { Backend, DecoderState, ModelInfo, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
-import { EngineError } from '../errors';
+import { EngineError } from '../../shared/errors';
 import { readSafetensors } from '../safetensors';
 import { builtinVoiceSource, listVoices, readBosEmb, readF32, readMimiInit, readTextEmbeddings, type TextEmbeddings, type VoiceSource } from './coremlConstants';
-import { resolveCoreMLFiles, type CoreMLModelFiles, type ResolveCoreMLOptions } from './coremlFiles';
+import { resolveCoreMLFiles, type CoreMLModelFiles, type ResolveCoreMLOptions } from '../../shared/coremlFiles';
 import { loadCoreMLModels, resolveComputeUnits, type CoreMLModels } from './coremlModels';
 import type { CoreMLRuntime, CoreMLTensor } from './coremlRuntime';
 import { LayerState, MimiState, snapshotCaches, zeroLayerState } from './coremlState';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EngineError } from '../errors';
+import { EngineError } from '../../shared/errors';
 
 export function readF32(file: string, what: string): Float32Array {
   if (!existsSync(file)) throw new EngineError('MODEL_MISSING', `${what} is missing: ${file}`);

@@ -5,7 +5,7 @@
  * numeric suffix, as FluidAudio's PocketTtsLayerKeys/PocketTtsMimiKeys do. Pure functions over describe().
  */
 import type { ModelDescription } from './coremlRuntime';
-import { EngineError } from '../errors';
+import { EngineError } from '../../shared/errors';
 
 export interface LayerKeys {
   /** Per layer, in layer order. */

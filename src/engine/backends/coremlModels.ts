@@ -3,8 +3,8 @@
  * from their descriptions: output names (coremlKeys.ts) and dimensions (width, latent size, capacity,
  * samples per frame). Nothing is hard-coded per pack size.
  */
-import { EngineError } from '../errors';
-import type { CoreMLModelFiles, CoreMLModelRole } from './coremlFiles';
+import { EngineError } from '../../shared/errors';
+import type { CoreMLModelFiles, CoreMLModelRole } from '../../shared/coremlFiles';
 import { discoverLayerKeys, discoverMimiKeys, type LayerKeys, type MimiKeys } from './coremlKeys';
 import type { ComputeUnits, CoreMLModel, CoreMLRuntime, ModelDescription } from './coremlRuntime';
 

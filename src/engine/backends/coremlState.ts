@@ -4,7 +4,7 @@
  * either owns its handles (produced for this sequence: disposed when replaced) or borrows them (a voice
  * snapshot shared by every chunk: CoreML never mutates inputs, so sharing is safe).
  */
-import { EngineError } from '../errors';
+import { EngineError } from '../../shared/errors';
 import { toBigInt64, toFloat32, type RawTensor } from '../safetensors';
 import type { LayerKeys } from './coremlKeys';
 import type { CoreMLFeed, CoreMLRuntime, CoreMLTensor } from './coremlRuntime';

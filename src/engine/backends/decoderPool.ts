@@ -1,7 +1,7 @@
 /** Runs Mimi decoding either on a dedicated thread (default) or inline on the calling thread. */
 import { Worker } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
-import { EngineError, type ErrorCode } from '../errors';
+import { EngineError, type ErrorCode } from '../../shared/errors';
 import type { StateEntry } from '../modelFiles';
 import type { DecoderReply, DecoderRequest } from './decoderProtocol';
 import { MimiDecoder } from './onnxMimi';

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Backend, DecoderState, ModelInfo, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
-import { EngineError } from '../errors';
+import { EngineError } from '../../shared/errors';
 import { resolveVoiceFile, type OnnxModelFiles, type StateEntry } from '../modelFiles';
 import { readSafetensors, type RawTensor } from '../safetensors';
 import { InlineDecoderPool, ThreadDecoderPool, type DecoderPool } from './decoderPool';

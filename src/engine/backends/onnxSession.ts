@@ -2,7 +2,7 @@
 import * as ort from 'onnxruntime-node';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { EngineError } from '../errors';
+import { EngineError } from '../../shared/errors';
 
 /** `bytes` lets a caller pass an edited copy of `file`; errors still name the file. */
 export async function createSession(file: string, threads: number, bytes?: Uint8Array): Promise<ort.InferenceSession> {

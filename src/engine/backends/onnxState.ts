@@ -1,6 +1,6 @@
 /** Builds ONNX state tensors from a bundle manifest: the generic fills, and voice KV states from safetensors. */
 import * as ort from 'onnxruntime-node';
-import { EngineError } from '../errors';
+import { EngineError } from '../../shared/errors';
 import type { StateEntry } from '../modelFiles';
 import type { RawTensor } from '../safetensors';
 import { toBigInt64 } from '../safetensors';

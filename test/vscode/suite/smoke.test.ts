@@ -2,12 +2,13 @@
 // onnxruntime-node inside a worker, the workspace fixture, and audio playback into the private null sink.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { skip, test } from './harness';
+import { page } from './page';
 
 const EXTENSION_ID = 'pocket-reader.pocket-reader';
 
@@ -142,4 +143,15 @@ test('a player spawned by the extension host plays into the null sink in real ti
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the page driver sees the workbench like a user: DOM reads, a command palette key press, a screenshot', async () => {
+  const title = await page.eval<string>('document.title');
+  assert.ok(title.length > 0, 'the workbench page has a title');
+  await page.press('F1');
+  const opened = await page.eval<boolean>(`!!document.querySelector('.quick-input-widget:not([style*="display: none"])')`);
+  await page.press('Escape');
+  assert.ok(opened, 'F1 opens the command palette');
+  const file = await page.screenshot('smoke-workbench');
+  assert.ok(statSync(file).size > 10_000, `${file} is a real screenshot`);
 });

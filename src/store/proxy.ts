@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import { EngineError } from '../errors';
+import { EngineError } from '../shared/errors';
 
 /**
  * The proxy for `target` from the environment, curl-style: HTTPS_PROXY (falling back to HTTP_PROXY) for

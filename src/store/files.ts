@@ -2,7 +2,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
 import { access, constants, mkdir, stat } from 'node:fs/promises';
-import { EngineError } from '../errors';
+import { EngineError } from '../shared/errors';
 
 export async function statOrNull(p: string): Promise<Stats | null> {
   try {

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { EngineError } from '../errors';
+import { EngineError } from './errors';
 
 export interface CoreMLModelFiles {
   dir: string;

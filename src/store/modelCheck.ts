@@ -4,7 +4,7 @@
  * (e.g. the tiny test model) whose hashes are not ours to pin.
  */
 import path from 'node:path';
-import { EngineError } from '../errors';
+import { EngineError } from '../shared/errors';
 import { statOrNull } from './files';
 import { filesInGroups, localNamesFor, onnxManifest, type ModelFile, type ModelManifest } from './manifest';
 

@@ -2,7 +2,7 @@
  * The pinned model-set manifest: which files make up a bundle, where each comes from and how to verify it.
  * The bundled JSON is imported statically so the bundler inlines it (the VSIX carries no models/ folder).
  */
-import bundled from '../../../models/onnx-manifest.json';
+import bundled from '../../models/onnx-manifest.json';
 
 export interface ModelFile {
   /** Path relative to the model folder, always with `/` (e.g. `voices/alba.safetensors`). */

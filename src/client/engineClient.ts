@@ -5,10 +5,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
-import type { ModelInfo } from './backend';
 import { Channel } from './channel';
-import { EngineError, type ErrorCode } from './errors';
-import type { AudioChunk, ChunkStats, ClientMessage, EngineConfig, SynthesisOptions, WorkerMessage } from './protocol';
+import { EngineError, type ErrorCode } from '../shared/errors';
+import type { AudioChunk, ChunkStats, ClientMessage, EngineCalls, EngineConfig, EngineMethod, ModelInfo, SynthesisOptions, WorkerMessage } from '../shared/protocol';
 
 export type { AudioChunk };
 
@@ -45,6 +44,7 @@ export class EngineClient {
   private ready: Promise<ReadyInfo> | undefined;
   private readyWaiters = new Map<number, { resolve: (r: ReadyInfo) => void; reject: (e: Error) => void }>();
   private readonly requests = new Map<number, Pending>();
+  private readonly calls = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private config: EngineConfig;
 
@@ -101,6 +101,26 @@ export class EngineClient {
     };
   }
 
+  /** A one-shot engine call (see EngineCalls); loads the model first. */
+  call<M extends EngineMethod>(method: M, params: EngineCalls[M]['params']): Promise<EngineCalls[M]['result']> {
+    const id = this.nextId++;
+    const result = new Promise<EngineCalls[M]['result']>((resolve, reject) => this.calls.set(id, { resolve: resolve as (v: never) => void, reject }));
+    this.ensureLoaded().then(
+      () => this.post(this.worker!, { type: 'call', id, method, params } as ClientMessage),
+      (err: Error) => this.settleCall(id, err),
+    );
+    return result;
+  }
+
+  private settleCall(id: number, err: Error | undefined, value?: unknown): boolean {
+    const c = this.calls.get(id);
+    if (!c) return false;
+    this.calls.delete(id);
+    if (err) c.reject(err);
+    else c.resolve(value as never);
+    return true;
+  }
+
   /** Ends the worker: sessions are released first, then the thread exits. */
   async dispose(): Promise<void> {
     const w = this.worker;
@@ -144,6 +164,7 @@ export class EngineClient {
   private failAll(err: Error): void {
     for (const [id, w] of this.readyWaiters) (this.readyWaiters.delete(id), w.reject(err));
     for (const id of [...this.requests.keys()]) this.finish(id, err);
+    for (const id of [...this.calls.keys()]) this.settleCall(id, err);
   }
 
   private post(worker: Worker, msg: ClientMessage): void {
@@ -180,6 +201,9 @@ export class EngineClient {
       case 'done':
         this.finish(m.id, undefined, m.stats);
         return;
+      case 'result':
+        this.settleCall(m.id, undefined, m.value);
+        return;
       case 'error': {
         const err = new EngineError(m.code as ErrorCode, m.message);
         // A crashing worker reports before it exits; detach it now so the next request starts a fresh one.
@@ -191,7 +215,7 @@ export class EngineClient {
         if (w) {
           this.readyWaiters.delete(m.id);
           w.reject(err);
-        } else this.finish(m.id, err);
+        } else if (!this.settleCall(m.id, err)) this.finish(m.id, err);
         return;
       }
     }

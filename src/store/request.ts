@@ -5,7 +5,7 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import { EngineError } from '../errors';
+import { EngineError } from '../shared/errors';
 import { errorMessage } from './files';
 import { openTunnel, parseProxyUrl, proxyAuthHeader, proxyFromEnv } from './proxy';
 

@@ -3,7 +3,6 @@
  * PCM crosses as transferred ArrayBuffers, never copied.
  */
 import type { ErrorCode } from './errors';
-import type { ModelInfo } from './backend';
 
 export type BackendChoice = 'auto' | 'onnx' | 'coreml';
 
@@ -42,6 +41,21 @@ export interface TextSpan {
   end: number;
 }
 
+/**
+ * A word boundary found by attention alignment (issue 12). Times are seconds from the start of the text chunk's
+ * audio; offsets index the request text, like `span`.
+ */
+export interface WordMark {
+  phase: 'start' | 'end';
+  /** Index of the word within its text chunk. */
+  word: number;
+  time: number;
+  sourceStart: number;
+  sourceEnd: number;
+  /** Interpolated (the alignment did not reach or skipped the word), not observed. */
+  estimated: boolean;
+}
+
 /** One piece of streamed audio. */
 export interface AudioChunk {
   /** Running index of audio chunks in this request. */
@@ -53,6 +67,8 @@ export interface AudioChunk {
   /** Index of the text chunk (≤ 50 tokens) the audio belongs to. */
   textChunk: number;
   frames: number;
+  /** Word boundaries that fall inside this audio (model sets with timestamp heads only). */
+  words?: WordMark[];
 }
 
 export interface ChunkStats {
@@ -70,9 +86,20 @@ export interface ChunkStats {
   backend?: 'onnx' | 'coreml';
 }
 
+/**
+ * One-shot engine calls (request → one result), typed by method. Add a method here and a handler in the engine;
+ * EngineClient.call() is the host side.
+ */
+export interface EngineCalls {
+  /** Voice state from a recording (issue 13); the result is a `.safetensors` voice file's bytes. */
+  cloneVoice: { params: { audio: Float32Array; sampleRate: number }; result: { safetensors: Uint8Array; notices: string[] } };
+}
+export type EngineMethod = keyof EngineCalls;
+
 export type ClientMessage =
   | { type: 'load'; id: number; config: EngineConfig }
   | { type: 'synthesize'; id: number; text: string; options: SynthesisOptions }
+  | { [M in EngineMethod]: { type: 'call'; id: number; method: M; params: EngineCalls[M]['params'] } }[EngineMethod]
   | { type: 'cancel'; id: number }
   | { type: 'dispose' }
   /** Test hook: an uncaught exception inside the worker after `afterMs`. */
@@ -84,4 +111,22 @@ export type WorkerMessage =
   /** With `message`: an engine note (CoreML warm-up), sent with the load's id; no text progress. */
   | { type: 'progress'; id: number; textChunk: number; textChunks: number; frames: number; message?: string }
   | { type: 'done'; id: number; stats: ChunkStats }
+  | { type: 'result'; id: number; value: EngineCalls[EngineMethod]['result'] }
   | { type: 'error'; id: number; code: ErrorCode; message: string };
+
+/** Facts about a loaded model set, read from its files; nothing here is hard-coded per model size. */
+export interface ModelInfo {
+  sampleRate: number;
+  samplesPerFrame: number;
+  latentDim: number;
+  conditioningDim: number;
+  maxTokensPerChunk: number;
+  insertBosBeforeVoice: boolean;
+  removeSemicolons: boolean;
+  padWithSpacesForShortInputs: boolean;
+  /** Overrides the frames-after-EOS guess when the model's config recommends a value (french_24l: 8). */
+  recommendedFramesAfterEos: number | null;
+  /** Positions one sequence can hold (voice + text + generated frames). */
+  contextCapacity: number;
+  builtinVoices: string[];
+}

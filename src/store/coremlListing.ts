@@ -3,7 +3,7 @@
  * `GET <base>/api/models/<repo>/tree/<revision>/<path>?recursive=true`, paginated with `Link: rel="next"`),
  * and the revision -> commit resolution (`GET <base>/api/models/<repo>/revision/<revision>` -> { sha }).
  */
-import { EngineError } from '../errors';
+import { EngineError } from '../shared/errors';
 import { openGet } from './request';
 
 export interface TreeEntry {

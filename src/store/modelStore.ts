@@ -4,7 +4,7 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { EngineError } from '../errors';
+import { EngineError } from '../shared/errors';
 import { downloadFile, transferOptions } from './download';
 import { ensureWritableDir, sha256File, statOrNull, writeFailure } from './files';
 import { defaultGroups, filesInGroups, type ModelFile, type ModelManifest } from './manifest';

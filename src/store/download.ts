@@ -7,7 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EngineError } from '../errors';
+import { EngineError } from '../shared/errors';
 import { ensureWritableDir, errorMessage, hashInto, statOrNull, writeFailure } from './files';
 import { cancelled, openGet, type OpenResponse } from './request';
 

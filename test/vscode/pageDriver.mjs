@@ -1,0 +1,88 @@
+// The workbench page, driven like a user from inside the extension host. The runner owns the browser page; tests in
+// the extension host cannot reach it, so the runner serves a tiny loopback HTTP API and hands its address to the host
+// as POCKET_READER_PAGE_DRIVER (every env var of code-server reaches the extension host). The suite side is
+// test/vscode/suite/page.ts.
+//   POST /screenshot { file }                         → page screenshot (PNG)
+//   POST /click      { selector, frame? }             → a real click (a user gesture, so webview autoplay unlocks)
+//   POST /press      { keys, frame? }                 → keyboard press (e.g. "Enter", "Control+Shift+P")
+//   POST /eval       { expression, frame? }           → JSON value of a JS expression evaluated in the page or frame
+//   POST /frames     {}                               → [{ url, name }] of every frame
+// `frame` selects the first frame (webviews are nested iframes) that contains `frame.hasSelector` and/or whose URL
+// includes `frame.urlIncludes`; without it the top page is used. Requests wait up to `timeoutMs` (default 10 s) for
+// the frame/selector to appear.
+import http from 'node:http';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function findFrame(page, spec, timeoutMs) {
+  if (!spec) return page.mainFrame();
+  const t0 = Date.now();
+  for (;;) {
+    for (const f of page.frames()) {
+      if (spec.urlIncludes && !f.url().includes(spec.urlIncludes)) continue;
+      if (spec.name && f.name() !== spec.name) continue;
+      try {
+        if (spec.hasSelector && !(await f.$(spec.hasSelector))) continue;
+      } catch {
+        continue; // detached while looking
+      }
+      return f;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`no frame matches ${JSON.stringify(spec)} after ${timeoutMs} ms (frames: ${page.frames().map((f) => f.url()).join(', ')})`);
+    await sleep(100);
+  }
+}
+
+async function handle(page, route, body) {
+  const timeoutMs = body.timeoutMs ?? 10_000;
+  switch (route) {
+    case '/screenshot': {
+      mkdirSync(path.dirname(body.file), { recursive: true });
+      await page.screenshot({ path: body.file, fullPage: false });
+      return { file: body.file };
+    }
+    case '/click': {
+      const f = await findFrame(page, body.frame, timeoutMs);
+      await f.click(body.selector, { timeout: timeoutMs });
+      return { clicked: body.selector };
+    }
+    case '/press': {
+      if (body.frame) {
+        const f = await findFrame(page, body.frame, timeoutMs);
+        await f.press(body.selector ?? 'body', body.keys, { timeout: timeoutMs });
+      } else await page.keyboard.press(body.keys);
+      return { pressed: body.keys };
+    }
+    case '/eval': {
+      const f = await findFrame(page, body.frame, timeoutMs);
+      return { value: await f.evaluate(body.expression) };
+    }
+    case '/frames':
+      return { frames: page.frames().map((f) => ({ url: f.url(), name: f.name() })) };
+    default:
+      throw new Error(`unknown route ${route}`);
+  }
+}
+
+/** Starts the API; `getPage()` returns the page once the browser is up (requests before that wait for it). */
+export async function startPageDriver(getPage) {
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (d) => (raw += d));
+    req.on('end', async () => {
+      try {
+        let page = getPage();
+        for (let i = 0; !page && i < 600; i++) (await sleep(100), (page = getPage()));
+        if (!page) throw new Error('the workbench page is not open');
+        const out = await handle(page, new URL(req.url, 'http://x').pathname, raw ? JSON.parse(raw) : {});
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+      } catch (e) {
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(e?.message ?? e) }));
+      }
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
