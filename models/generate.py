@@ -2,7 +2,8 @@
 """Generates the project's own random-weight Pocket TTS model in the community ONNX export
 contract (same files/graphs/bundle.json as ../shared/models/tiny-parity), the same weights in the
 CoreML v2 step contract as ONNX (DIR/coreml/, see pocket_ref/export_coreml.py), plus, for `tiny`,
-reference outputs from the PyTorch streaming loop.
+reference outputs from the PyTorch streaming loop. DIR-int8 gets the same set with the backbone and
+flow head quantized like the published `_int8` graphs (pocket_ref/quantize.py).
 
   /usr/bin/python3 models/generate.py --size tiny|full --out DIR [--seed N]
 """
@@ -21,7 +22,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from pocket_ref import config, export, export_coreml, init_weights, reference, safetensors_io, tokenizer  # noqa: E402
+from pocket_ref import config, export, export_coreml, init_weights, quantize, reference, safetensors_io, tokenizer  # noqa: E402
 from pocket_ref.generation import prefill_voice  # noqa: E402
 from pocket_ref.loading import build  # noqa: E402
 from pocket_ref.text import split_into_best_sentences  # noqa: E402
@@ -101,11 +102,12 @@ def main():
 
     cal_texts = CALIBRATION + tokenizer.random_sentences(a.seed + 2, 16) + [t for _, t in REFERENCES]
     cal = [sp.encode(c, out_type=int) for t in cal_texts for c in split_into_best_sentences(sp, t, REF_MAX_TOKENS)]
+    n_ref = sum(len(split_into_best_sentences(sp, t, REF_MAX_TOKENS)) for _, t in REFERENCES)
     lsd_fit, n_pcm = (1, 4), 3
     if a.size == "full":
         # Keeps the full build cheap (it is for benchmarking; its EOS timing only needs to be plausible).
-        cal, lsd_fit, n_pcm = cal[:4], (1,), 2
-    firsts, lats = init_weights.fit_eos(flow_lm, voice, cal, lsd_steps=lsd_fit)
+        cal, lsd_fit, n_pcm, n_ref = cal[:4], (1,), 2, 0
+    firsts, lats = init_weights.fit_eos(flow_lm, voice, cal, lsd_steps=lsd_fit, margin_last=n_ref)
     log(f"out_eos fitted: first EOS step per calibration text {firsts}", t0)
     std0, std1 = init_weights.fit_pcm_std(flow_lm, mimi, [l[:12] for l in lats[:n_pcm]])
     log(f"last conv gain: PCM std {std0:.3g} -> {std1:.3g}", t0)
@@ -146,6 +148,8 @@ def main():
               "tokenizer_file": "tokenizer.model"}
     with open(os.path.join(out, "bundle.json"), "w") as f:
         json.dump(bundle, f, indent=2, sort_keys=True)
+    counts = quantize.write_int8_set(out, out + "-int8")
+    log(f"int8 set: {out}-int8 ({', '.join(f'{g}: {n} linear layers' for g, n in counts.items())})", t0)
     log(f"done: {out}", t0)
 
 

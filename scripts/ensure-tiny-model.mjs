@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'models', 'generated', 'tiny');
 const generator = path.join(root, 'models', 'generate.py');
-// bundle.json is written last; coreml/ (the CoreML step contract) came later, so an older tiny set regenerates.
-const complete = existsSync(path.join(out, 'bundle.json')) && existsSync(path.join(out, 'coreml', 'mimi_decoder.onnx'));
+// bundle.json is written last; coreml/ (the CoreML step contract) and the INT8 set (with an EOS read-out fitted for
+// it) came later, so an older tiny set regenerates.
+const complete = ['bundle.json', 'coreml/mimi_decoder.onnx', '../tiny-int8/bundle.json'].every((f) => existsSync(path.join(out, f)));
 if (complete || !existsSync(generator)) process.exit(0);
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const probe = spawnSync(python, ['-c', 'import torch, onnx, sentencepiece'], { stdio: 'ignore' });
@@ -16,6 +17,6 @@ if (probe.status !== 0) {
   console.log('tiny model: python3-torch/python3-onnx/python3-sentencepiece missing; tests that need it will skip');
   process.exit(0);
 }
-console.log('tiny model: generating models/generated/tiny ...');
+console.log('tiny model: generating models/generated/tiny and tiny-int8 ...');
 const r = spawnSync(python, [generator, '--size', 'tiny', '--out', out], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

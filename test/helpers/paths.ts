@@ -5,6 +5,8 @@ import path from 'node:path';
 export const root = path.resolve(__dirname, '..', '..');
 export const tinyParityDir = path.resolve(root, '..', 'shared', 'models', 'tiny-parity');
 export const tinyModelDir = path.join(root, 'models', 'generated', 'tiny');
+/** The same tiny model with the backbone and flow head quantized like the published `_int8` graphs. */
+export const tinyInt8ModelDir = path.join(root, 'models', 'generated', 'tiny-int8');
 export const distDir = path.join(root, 'dist');
 
 export function skipUnless(dir: string, what: string): string | false {

@@ -1,6 +1,6 @@
 /** Drives the shared pipeline over a golden's chunks at temperature 0 and measures the result against it. */
 import type { Backend, VoiceState } from '../../src/engine/backend';
-import { generate, newStats } from '../../src/engine/pipeline';
+import { DEFAULT_EOS_THRESHOLD, generate, newStats } from '../../src/engine/pipeline';
 import { maxAbsDiff, type Golden } from './golden';
 
 export interface PipelineRun {
@@ -45,6 +45,8 @@ export async function runOnGolden(backend: Backend, voice: VoiceState, g: Golden
 
 export interface Diffs {
   frames: [number, number];
+  /** First EOS step per chunk: this run's, the reference's. */
+  eosSteps: [(number | null)[], (number | null)[]];
   /** Max |difference| over the common prefix (sequences of different length also fail withinTolerance). */
   eos: number;
   latents: number;
@@ -57,20 +59,39 @@ function prefixDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return maxAbsDiff(Array.prototype.slice.call(a, 0, n), Array.prototype.slice.call(b, 0, n));
 }
 
+const firstAbove = (logits: ArrayLike<number>, threshold = DEFAULT_EOS_THRESHOLD): number | null => {
+  const i = Array.prototype.findIndex.call(logits, (x: number) => x > threshold);
+  return i < 0 ? null : i;
+};
+
 export function diffs(g: Golden, r: PipelineRun): Diffs {
   const eos = Math.max(...g.chunks.map((_, i) => prefixDiff(r.eos[i], g.chunkEos(i))));
   const lengthsDiffer = r.latents.length !== g.latents.length || r.pcm.length !== g.pcm.length || g.chunks.some((_, i) => r.eos[i].length !== g.chunkEos(i).length);
-  return { frames: [r.frames, g.totalFrames], eos, latents: prefixDiff(r.latents, g.latents), pcm: prefixDiff(r.pcm, g.pcm), lengthsDiffer };
+  const eosSteps: Diffs['eosSteps'] = [r.eos.map((e) => firstAbove(e)), g.chunks.map((_, i) => firstAbove(g.chunkEos(i)))];
+  return { frames: [r.frames, g.totalFrames], eosSteps, eos, latents: prefixDiff(r.latents, g.latents), pcm: prefixDiff(r.pcm, g.pcm), lengthsDiffer };
 }
 
-export const TOL = { eos: 1e-3, latents: 1e-4, pcm: 1e-4 };
+export interface Tolerance {
+  eos: number;
+  latents: number;
+  pcm: number;
+}
+
+export const TOL: Tolerance = { eos: 1e-3, latents: 1e-4, pcm: 1e-4 };
 /** Mimi's audio output is float16 on the CoreML contract: |x| < 2 rounds by up to 2^-11 ≈ 4.9e-4. */
 export const TOL_PCM_FP16 = 1e-3;
+/**
+ * The INT8 set (dynamic per-tensor int8 backbone and flow head) against the fp32 PyTorch reference, measured on the
+ * tiny model: EOS logits differ by up to 0.58, latents by 0.039, PCM by 0.022; the limits leave room for ~1.5× that.
+ */
+export const TOL_INT8: Tolerance = { eos: 0.9, latents: 0.06, pcm: 0.035 };
 
-export function withinTolerance(d: Diffs, pcmTol = TOL_PCM_FP16): boolean {
-  return !d.lengthsDiffer && d.frames[0] === d.frames[1] && d.eos <= TOL.eos && d.latents <= TOL.latents && d.pcm <= pcmTol;
+export function withinTolerance(d: Diffs, tol: Tolerance = { ...TOL, pcm: TOL_PCM_FP16 }): boolean {
+  const sameEosSteps = d.eosSteps[0].length === d.eosSteps[1].length && d.eosSteps[0].every((s, i) => s === d.eosSteps[1][i]);
+  return !d.lengthsDiffer && sameEosSteps && d.frames[0] === d.frames[1] && d.eos <= tol.eos && d.latents <= tol.latents && d.pcm <= tol.pcm;
 }
 
 export function fmt(d: Diffs): string {
-  return `frames ${d.frames[0]}/${d.frames[1]}${d.lengthsDiffer ? ' (prefix)' : ''}, eos ${d.eos.toExponential(2)}, latents ${d.latents.toExponential(2)}, pcm ${d.pcm.toExponential(2)}`;
+  const steps = d.eosSteps.map((s) => s.join(',')).join(' vs ');
+  return `frames ${d.frames[0]}/${d.frames[1]}${d.lengthsDiffer ? ' (prefix)' : ''}, EOS steps ${steps}, eos ${d.eos.toExponential(2)}, latents ${d.latents.toExponential(2)}, pcm ${d.pcm.toExponential(2)}`;
 }
