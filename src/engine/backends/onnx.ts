@@ -1,40 +1,44 @@
 /**
  * ONNX Runtime backend for the community export (KevinAHM/pocket-tts-onnx file set): text conditioner,
- * backbone with explicit KV state, stateless flow head, streaming Mimi decoder.
+ * backbone (backbone.ts: the lean step graph, or the export's own), stateless flow head, streaming Mimi decoder.
  */
 import * as ort from 'onnxruntime-node';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Backend, DecoderState, ModelInfo, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
+import type { AttentionTap, Backend, DecoderState, ModelInfo, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
 import { EngineError } from '../../shared/errors';
 import { resolveVoiceFile, type OnnxModelFiles, type StateEntry } from '../modelFiles';
-import { readSafetensors, type RawTensor } from '../safetensors';
+import { readSafetensors } from '../safetensors';
+import { backboneThreads } from '../threads';
+import type { Backbone, BackboneSequence, VoiceKv } from './backbone';
 import { InlineDecoderPool, ThreadDecoderPool, type DecoderPool } from './decoderPool';
-import { makeDimSymbolic } from './onnxGraphEdit';
+import { ExportBackbone } from './exportBackbone';
+import { LeanBackbone } from './leanBackbone';
 import { createSession } from './onnxSession';
-import { checkVoiceState, voiceStateTensors } from './onnxState';
+import { checkVoiceState } from './onnxState';
 
 export interface OnnxBackendOptions {
+  /** Backbone threads; 0 or absent = automatic (see threads.ts). */
   threads?: number;
   /** Decode Mimi on a second thread (needs the bundled decoder-worker.js next to this code). */
   decoderThread?: boolean;
   decoderWorkerPath?: string;
-}
-
-interface OnnxVoice extends VoiceState {
-  readonly name: string;
-  readonly stored: Map<string, RawTensor>;
+  /** `export` runs the export's own step graph even where the lean one could be built (tests, benchmarks). */
+  backbone?: 'auto' | 'export';
+  /** Backbone heads whose attention each step returns. */
+  attentionTaps?: readonly AttentionTap[];
 }
 
 class OnnxSequence implements Sequence {
   /** Text embeddings waiting to run together with the first step (see prefillText). */
   pendingText: ort.Tensor | undefined;
 
-  constructor(
-    public tensors: ort.Tensor[],
-    public positions: number,
-    readonly capacity: number,
-  ) {}
+  constructor(readonly state: BackboneSequence) {}
+
+  /** Positions including text that waits for the first step. */
+  get positions(): number {
+    return this.state.positions + (this.pendingText?.dims[1] ?? 0);
+  }
 }
 
 class OnnxDecoder {
@@ -51,11 +55,10 @@ export class OnnxBackend implements Backend {
     readonly info: ModelInfo,
     private readonly files: OnnxModelFiles,
     private readonly textConditioner: ort.InferenceSession,
-    private readonly main: ort.InferenceSession,
+    /** The step graph: the lean one built from the export's weights, or the export's own. */
+    readonly backbone: Backbone,
     private readonly flowHead: ort.InferenceSession,
     private readonly decoders: DecoderPool,
-    /** The cache length is symbolic, so each chunk's cache holds only what that chunk can use. */
-    private readonly dynamicCache: boolean,
   ) {
     this.flowEntries = files.bundle.flow_lm_state_manifest;
     const d = info.conditioningDim;
@@ -64,18 +67,16 @@ export class OnnxBackend implements Backend {
   }
 
   static async load(files: OnnxModelFiles, opts: OnnxBackendOptions = {}): Promise<OnnxBackend> {
-    const threads = opts.threads ?? 1;
+    const threads = backboneThreads(opts.threads);
     const b = files.bundle;
     const decoderInit = { file: files.mimiDecoder, manifest: b.mimi_state_manifest, latentDim: b.latent_dim, threads: 1 };
     const workerPath = opts.decoderWorkerPath ?? path.join(__dirname, 'decoder-worker.js');
     const useThread = (opts.decoderThread ?? true) && existsSync(workerPath);
-    const caches = b.flow_lm_state_manifest.filter((e) => e.key === 'cache');
-    const cacheNames = new Set(caches.flatMap((e) => [e.input_name, e.output_name]));
-    const edited = existsSync(files.flowLmMain) ? tryMakeCacheSymbolic(readFileSync(files.flowLmMain), cacheNames) : undefined;
-    const dynamicCache = edited !== undefined && edited.changed === cacheNames.size;
+    const cache = b.flow_lm_state_manifest.find((e) => e.key === 'cache');
+    if (!cache) throw new EngineError('MODEL_CORRUPT', `bundle.json in ${files.dir} has no KV cache in flow_lm_state_manifest`);
     const loads = await Promise.allSettled([
       createSession(files.textConditioner, 1),
-      createSession(files.flowLmMain, threads, dynamicCache ? edited.bytes : undefined),
+      loadBackbone(files, threads, opts),
       createSession(files.flowLmFlow, 1),
       useThread ? ThreadDecoderPool.create(workerPath, decoderInit) : InlineDecoderPool.create(decoderInit),
     ] as const);
@@ -83,18 +84,16 @@ export class OnnxBackend implements Backend {
     if (failed) {
       // Release what did load (sessions, the decoder thread) so a failed load leaves nothing running.
       await Promise.all(
-        loads.map((r) => (r.status === 'fulfilled' ? ('close' in r.value ? r.value.close() : r.value.release()) : undefined)),
+        loads.map((r) => (r.status === 'fulfilled' ? ('close' in r.value ? r.value.close() : 'dispose' in r.value ? r.value.dispose() : r.value.release()) : undefined)),
       );
       throw failed.reason;
     }
-    const [textConditioner, main, flowHead, decoders] = loads.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+    const [textConditioner, backbone, flowHead, decoders] = loads.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
       ort.InferenceSession,
-      ort.InferenceSession,
+      Backbone,
       ort.InferenceSession,
       DecoderPool,
     ];
-    const cache = b.flow_lm_state_manifest.find((e) => e.key === 'cache');
-    if (!cache) throw new EngineError('MODEL_CORRUPT', `bundle.json in ${files.dir} has no KV cache in flow_lm_state_manifest`);
     const info: ModelInfo = {
       sampleRate: b.sample_rate,
       samplesPerFrame: b.samples_per_frame,
@@ -108,7 +107,7 @@ export class OnnxBackend implements Backend {
       contextCapacity: cache.shape[2],
       builtinVoices: b.predefined_voices ?? [],
     };
-    return new OnnxBackend(info, files, textConditioner, main, flowHead, decoders, dynamicCache);
+    return new OnnxBackend(info, files, textConditioner, backbone, flowHead, decoders);
   }
 
   get decodeTimings(): { ms: number; frames: number } {
@@ -121,15 +120,13 @@ export class OnnxBackend implements Backend {
     const stored = await readSafetensors(file);
     // Validated once here; each chunk lays it out at its own capacity.
     const positions = checkVoiceState(this.flowEntries, stored, name, this.info.contextCapacity);
-    const v: OnnxVoice = { name, stored, positions };
+    const v: VoiceKv = { name, stored, positions };
     return v;
   }
 
   async startSequence(voice: VoiceState, positions: number): Promise<Sequence> {
-    const v = voice as OnnxVoice;
-    const capacity = this.dynamicCache ? Math.min(this.info.contextCapacity, v.positions + positions) : this.info.contextCapacity;
-    const tensors = voiceStateTensors(this.flowEntries, v.stored, v.name, capacity);
-    return new OnnxSequence(tensors, v.positions, capacity);
+    const v = voice as VoiceKv;
+    return new OnnxSequence(this.backbone.start(v, Math.min(this.info.contextCapacity, v.positions + positions)));
   }
 
   async prefillText(seq: Sequence, tokenIds: readonly number[]): Promise<void> {
@@ -140,9 +137,8 @@ export class OnnxBackend implements Backend {
     const { embeddings } = await this.textConditioner.run({ token_ids: ids });
     // Deferred: the graph takes text embeddings and the BOS row in one call (text first, then the
     // latent, as two calls would place them), which saves a full pass over the backbone weights.
-    if (s.pendingText) await this.runMain(s, this.emptyLatent, s.pendingText);
+    if (s.pendingText) await this.backbone.run(s.state, this.emptyLatent, s.pendingText);
     s.pendingText = embeddings as ort.Tensor;
-    s.positions += tokenIds.length;
   }
 
   async step(seq: Sequence, latent: Float32Array | null): Promise<StepResult> {
@@ -150,10 +146,9 @@ export class OnnxBackend implements Backend {
     this.checkCapacity(s, 1);
     // A NaN row is the export's BOS marker: the graph swaps in the learned BOS latent.
     const input = latent ?? new Float32Array(this.info.latentDim).fill(NaN);
-    const out = await this.runMain(s, new ort.Tensor('float32', input, [1, 1, this.info.latentDim]), s.pendingText ?? this.emptyText);
+    const text = s.pendingText ?? this.emptyText;
     s.pendingText = undefined;
-    s.positions += 1;
-    return { conditioning: out.conditioning.data as Float32Array, eosLogit: (out.eos_logit.data as Float32Array)[0] };
+    return this.backbone.run(s.state, new ort.Tensor('float32', input, [1, 1, this.info.latentDim]), text);
   }
 
   async flow(conditioning: Float32Array, s: number, t: number, x: Float32Array): Promise<Float32Array> {
@@ -175,7 +170,7 @@ export class OnnxBackend implements Backend {
   }
 
   releaseSequence(seq: Sequence): void {
-    (seq as OnnxSequence).tensors = [];
+    this.backbone.release((seq as OnnxSequence).state);
   }
 
   releaseDecoder(decoder: DecoderState): void {
@@ -184,29 +179,23 @@ export class OnnxBackend implements Backend {
 
   async dispose(): Promise<void> {
     await this.decoders.close();
-    await Promise.all([this.textConditioner.release(), this.main.release(), this.flowHead.release()]);
+    await Promise.all([this.textConditioner.release(), this.backbone.dispose(), this.flowHead.release()]);
   }
 
   private checkCapacity(s: OnnxSequence, n: number): void {
-    if (s.positions + n > s.capacity) {
-      throw new EngineError('INTERNAL', `sequence would exceed its ${s.capacity} positions`);
+    if (s.positions + n > s.state.capacity) {
+      throw new EngineError('INTERNAL', `sequence would exceed its ${s.state.capacity} positions`);
     }
-  }
-
-  private async runMain(s: OnnxSequence, sequence: ort.Tensor, textEmbeddings: ort.Tensor): Promise<ort.InferenceSession.OnnxValueMapType> {
-    const feeds: Record<string, ort.Tensor> = { sequence, text_embeddings: textEmbeddings };
-    this.flowEntries.forEach((e, i) => (feeds[e.input_name] = s.tensors[i]));
-    const out = await this.main.run(feeds);
-    s.tensors = this.flowEntries.map((e) => out[e.output_name] as ort.Tensor);
-    return out;
   }
 }
 
-/** A graph that cannot be edited (truncated, unexpected layout) is loaded as is; ORT reports real damage. */
-function tryMakeCacheSymbolic(bytes: Uint8Array, names: Set<string>): { bytes: Uint8Array; changed: number } | undefined {
-  try {
-    return makeDimSymbolic(bytes, names, 2, 'cache_len');
-  } catch {
-    return undefined;
+/** The lean step graph when the export's graph is one the builder recognises, else the export's own graph. */
+async function loadBackbone(files: OnnxModelFiles, threads: number, opts: OnnxBackendOptions): Promise<Backbone> {
+  const entries = files.bundle.flow_lm_state_manifest;
+  const bytes = existsSync(files.flowLmMain) ? readFileSync(files.flowLmMain) : undefined;
+  if (bytes && opts.backbone !== 'export') {
+    const lean = await LeanBackbone.tryLoad(files.flowLmMain, bytes, entries, files.bundle.latent_dim, threads, opts.attentionTaps ?? []);
+    if (typeof lean !== 'string') return lean;
   }
+  return ExportBackbone.load(files.flowLmMain, bytes, entries, threads);
 }

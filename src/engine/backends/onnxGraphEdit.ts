@@ -2,118 +2,56 @@
  * Makes the KV-cache length of the community export symbolic. The export declares a static
  * 1000-position cache that every step copies in and out in full (~45 % of a step); its graph logic
  * never depends on that length, so a cache sized to the chunk gives identical results for a fraction
- * of the cost. This is a minimal protobuf walk: only the value-info shapes on the path are re-encoded,
- * weights are carried over as raw bytes.
+ * of the cost. Only value-info shapes are re-encoded; weights are carried over as raw bytes.
  */
+import { mapField, parse, repeated, serialize, text } from './protobuf';
 
-interface Field {
-  no: number;
-  wire: number;
-  /** Varint value (wire 0) or the raw payload (wire 1, 2, 5). */
-  value: number | Uint8Array;
-}
-
-function readVarint(buf: Uint8Array, pos: number): [number, number] {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    if (pos >= buf.length) throw new Error('truncated protobuf');
-    const b = buf[pos++];
-    result += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) return [result, pos];
-    shift += 7;
-  }
-}
-
-function parse(buf: Uint8Array): Field[] {
-  const fields: Field[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const [key, p1] = readVarint(buf, pos);
-    const no = Math.floor(key / 8);
-    const wire = key & 7;
-    pos = p1;
-    if (wire === 0) {
-      const [v, p2] = readVarint(buf, pos);
-      fields.push({ no, wire, value: v });
-      pos = p2;
-    } else if (wire === 2) {
-      const [len, p2] = readVarint(buf, pos);
-      if (p2 + len > buf.length) throw new Error('truncated protobuf');
-      fields.push({ no, wire, value: buf.subarray(p2, p2 + len) });
-      pos = p2 + len;
-    } else if (wire === 1 || wire === 5) {
-      const n = wire === 1 ? 8 : 4;
-      fields.push({ no, wire, value: buf.subarray(pos, pos + n) });
-      pos += n;
-    } else {
-      throw new Error(`unsupported protobuf wire type ${wire}`);
-    }
-  }
-  return fields;
-}
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  out.push(n);
-  return out;
-}
-
-function serialize(fields: Field[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (const f of fields) {
-    const head = varint(f.no * 8 + f.wire);
-    let part: Uint8Array[];
-    if (f.wire === 0) part = [Uint8Array.from([...head, ...varint(f.value as number)])];
-    else if (f.wire === 2) part = [Uint8Array.from([...head, ...varint((f.value as Uint8Array).length)]), f.value as Uint8Array];
-    else part = [Uint8Array.from(head), f.value as Uint8Array];
-    for (const p of part) (parts.push(p), (size += p.length));
-  }
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
-  return out;
-}
-
-const utf8 = new TextDecoder();
-const enc = new TextEncoder();
-
-/** Rewrites one field path inside a message, leaving everything else byte-for-byte. */
-function mapField(buf: Uint8Array, no: number, fn: (payload: Uint8Array) => Uint8Array): Uint8Array {
-  return serialize(parse(buf).map((f) => (f.no === no && f.wire === 2 ? { ...f, value: fn(f.value as Uint8Array) } : f)));
-}
-
-/** TensorShapeProto with dimension `axis` replaced by a named symbolic dimension. */
-function symbolicDim(shape: Uint8Array, axis: number, param: string): Uint8Array {
-  let i = -1;
+/** ValueInfoProto name(1), type(2) → TypeProto tensor_type(1) → shape(2) → dim(1) → dim_value(1) | dim_param(2). */
+function withSymbolicLength(shape: Uint8Array, length: number, param: string): Uint8Array {
   return serialize(
     parse(shape).map((f) => {
-      if (f.no !== 1 || f.wire !== 2 || ++i !== axis) return f;
-      return { ...f, value: serialize([{ no: 2, wire: 2, value: enc.encode(param) }]) };
+      if (f.no !== 1 || f.wire !== 2) return f;
+      const dim = parse(f.value as Uint8Array);
+      const isLength = dim.some((d) => d.no === 1 && d.wire === 0 && d.value === length);
+      return isLength ? { no: 1, wire: 2, value: serialize([{ no: 2, wire: 2, value: new TextEncoder().encode(param) }]) } : f;
     }),
   );
 }
 
+/** Names of every tensor computed from `sources` (nodes are in topological order: NodeProto input(1), output(2)). */
+function downstreamOf(nodes: Uint8Array[], sources: ReadonlySet<string>): Set<string> {
+  const reached = new Set(sources);
+  for (const node of nodes) {
+    const fields = parse(node);
+    if (repeated(fields, 1).some((i) => reached.has(text(i)))) for (const o of repeated(fields, 2)) reached.add(text(o));
+  }
+  return reached;
+}
+
 /**
- * Returns the model bytes with `axis` of every named value (graph inputs, outputs, value_info) made
- * symbolic. Value-info entries: ModelProto.graph(7) → input(11)/output(12)/value_info(13) →
- * type(2) → tensor_type(1) → shape(2).
+ * Returns the model bytes with every static `length` dimension made symbolic (`param`) on the named state
+ * values (graph inputs and outputs) and on every value computed from them: shape inference (which the published
+ * INT8 graphs went through) records the static cache length on the whole KV path, and ORT warns on each step
+ * whose real shapes disagree. `changed` counts the named state values edited. ModelProto.graph(7) →
+ * node(1), input(11), output(12), value_info(13).
  */
-export function makeDimSymbolic(model: Uint8Array, names: ReadonlySet<string>, axis: number, param: string): { bytes: Uint8Array; changed: number } {
+export function makeCacheLengthSymbolic(
+  model: Uint8Array,
+  stateNames: ReadonlySet<string>,
+  length: number,
+  param: string,
+): { bytes: Uint8Array; changed: number } {
   let changed = 0;
-  const editValueInfo = (vi: Uint8Array): Uint8Array => {
-    const nameField = parse(vi).find((f) => f.no === 1 && f.wire === 2);
-    if (!nameField || !names.has(utf8.decode(nameField.value as Uint8Array))) return vi;
-    changed++;
-    return mapField(vi, 2, (type) => mapField(type, 1, (tensor) => mapField(tensor, 2, (shape) => symbolicDim(shape, axis, param))));
-  };
-  const bytes = mapField(model, 7, (graph) =>
-    serialize(parse(graph).map((f) => ((f.no === 11 || f.no === 12 || f.no === 13) && f.wire === 2 ? { ...f, value: editValueInfo(f.value as Uint8Array) } : f))),
-  );
+  const bytes = mapField(model, 7, (graph) => {
+    const fields = parse(graph);
+    const onPath = downstreamOf(repeated(fields, 1), stateNames);
+    const editValueInfo = (vi: Uint8Array): Uint8Array => {
+      const name = text(repeated(vi, 1)[0] ?? new Uint8Array());
+      if (!onPath.has(name)) return vi;
+      if (stateNames.has(name)) changed++;
+      return mapField(vi, 2, (type) => mapField(type, 1, (tensor) => mapField(tensor, 2, (shape) => withSymbolicLength(shape, length, param))));
+    };
+    return serialize(fields.map((f) => ((f.no === 11 || f.no === 12 || f.no === 13) && f.wire === 2 ? { ...f, value: editValueInfo(f.value as Uint8Array) } : f)));
+  });
   return { bytes, changed };
 }

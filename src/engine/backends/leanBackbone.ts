@@ -1,0 +1,218 @@
+/**
+ * The backbone on the lean step graph (leanBackboneGraph.ts). Each sequence owns one K and one V buffer per layer,
+ * [heads, capacity, headDim], fed to every run without a copy; a run returns only its new rows, which are written
+ * into place here (a few KB per step instead of the whole cache through JS). The buffers grow in steps of GROW
+ * positions as the sequence fills, so attention reads little more than the filled positions.
+ */
+import * as ort from 'onnxruntime-node';
+import type { AttentionTap } from '../backend';
+import { EngineError } from '../../shared/errors';
+import type { StateEntry } from '../modelFiles';
+import { toFloat32 } from '../safetensors';
+import type { Backbone, BackboneOutput, BackboneSequence, VoiceKv } from './backbone';
+import { buildLeanBackbone, LEAN_IO, recognizeBackbone, type BackboneShape } from './leanBackboneGraph';
+import { readGraph } from './onnxModelRead';
+import { createSession } from './onnxSession';
+
+const GROW = 32;
+
+/** A voice's K and V per layer, head-major [heads, positions, headDim]: laid into each chunk's buffers by rows. */
+interface HeadMajorVoice {
+  keys: Float32Array[];
+  values: Float32Array[];
+}
+
+class LeanSequence implements BackboneSequence {
+  /** Buffer length in positions (≤ capacity). */
+  size = 0;
+  keys: Float32Array[] = [];
+  values: Float32Array[] = [];
+  /** The buffers as graph inputs, rebuilt when they grow. */
+  feeds: Record<string, ort.Tensor> = {};
+
+  constructor(
+    public positions: number,
+    readonly capacity: number,
+  ) {}
+}
+
+export class LeanBackbone implements Backbone {
+  readonly kind = 'lean' as const;
+  private readonly voices = new WeakMap<VoiceKv['stored'], HeadMajorVoice>();
+  private readonly fetches: string[];
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly shape: BackboneShape,
+    private readonly cachePaths: string[],
+    private readonly taps: readonly AttentionTap[],
+  ) {
+    this.fetches = [LEAN_IO.conditioning, LEAN_IO.eos, LEAN_IO.kvRows, ...taps.map((_, i) => LEAN_IO.attention(i))];
+  }
+
+  /**
+   * The lean backbone for the export graph `bytes`, or why it cannot be built (the caller then runs the export).
+   * `positions` is the model's context capacity (the manifest's cache length).
+   */
+  static async tryLoad(
+    file: string,
+    bytes: Uint8Array,
+    entries: readonly StateEntry[],
+    latentDim: number,
+    threads: number,
+    taps: readonly AttentionTap[],
+  ): Promise<LeanBackbone | string> {
+    const caches = entries.filter((e) => e.key === 'cache');
+    const [, , positions, heads, headDim] = caches[0]?.shape ?? [];
+    if (!positions || !heads || !headDim) return 'no KV cache in the state manifest';
+    const shape: BackboneShape = { layers: caches.length, heads, headDim, latentDim };
+    let lean: Uint8Array;
+    try {
+      const weights = recognizeBackbone(readGraph(bytes), shape);
+      if (typeof weights === 'string') return weights;
+      lean = buildLeanBackbone(weights, shape, { positions, taps });
+    } catch (e) {
+      return (e as Error).message;
+    }
+    const session = await createSession(file, threads, lean);
+    return new LeanBackbone(session, shape, caches.map((e) => e.path), taps);
+  }
+
+  start(voice: VoiceKv, capacity: number): BackboneSequence {
+    const seq = new LeanSequence(voice.positions, capacity);
+    const v = this.headMajor(voice);
+    this.resize(seq, Math.min(capacity, voice.positions + GROW), (dst, l, kind) => {
+      const src = (kind === 0 ? v.keys : v.values)[l];
+      copyRows(src, voice.positions, dst, seq.size, voice.positions, this.shape);
+    });
+    return seq;
+  }
+
+  async run(seq: BackboneSequence, latents: ort.Tensor, text: ort.Tensor): Promise<BackboneOutput> {
+    const s = seq as LeanSequence;
+    const rows = latents.dims[1] + text.dims[1];
+    const at = s.positions;
+    if (at + rows > s.capacity) throw new EngineError('INTERNAL', `sequence would exceed its ${s.capacity} positions`);
+    if (at + rows > s.size) this.grow(s, Math.min(s.capacity, at + rows + GROW));
+    const size = s.size;
+    const out = await this.session.run(
+      {
+        ...s.feeds,
+        [LEAN_IO.sequence]: latents,
+        [LEAN_IO.text]: text,
+        [LEAN_IO.position]: new ort.Tensor('int64', BigInt64Array.of(BigInt(at)), [1]),
+        [LEAN_IO.bias]: new ort.Tensor('float32', attentionBias(at, size, rows), [rows, size + rows]),
+        [LEAN_IO.split]: new ort.Tensor('int64', BigInt64Array.of(BigInt(size), BigInt(rows)), [2]),
+      },
+      this.fetches,
+    );
+    this.writeRows(s, out[LEAN_IO.kvRows].data as Float32Array, at, rows);
+    s.positions += rows;
+    return {
+      conditioning: out[LEAN_IO.conditioning].data as Float32Array,
+      eosLogit: (out[LEAN_IO.eos].data as Float32Array)[0],
+      attention: this.taps.length ? this.attentionRows(out, at, rows, size) : undefined,
+    };
+  }
+
+  release(seq: BackboneSequence): void {
+    const s = seq as LeanSequence;
+    s.keys = [];
+    s.values = [];
+    s.feeds = {};
+  }
+
+  dispose(): Promise<void> {
+    return this.session.release();
+  }
+
+  /** Each tap's row over the filled positions: the buffer part [0, at), then this run's rows. */
+  private attentionRows(out: ort.InferenceSession.OnnxValueMapType, at: number, rows: number, size: number): Float32Array {
+    const n = at + rows;
+    const result = new Float32Array(this.taps.length * n);
+    this.taps.forEach((_, i) => {
+      const p = out[LEAN_IO.attention(i)].data as Float32Array;
+      result.set(p.subarray(0, at), i * n);
+      result.set(p.subarray(size, size + rows), i * n + at);
+    });
+    return result;
+  }
+
+  private writeRows(s: LeanSequence, kv: Float32Array, at: number, rows: number): void {
+    const { heads, headDim } = this.shape;
+    const block = rows * headDim;
+    for (let l = 0; l < this.shape.layers; l++) {
+      for (let kind = 0; kind < 2; kind++) {
+        const dst = (kind === 0 ? s.keys : s.values)[l];
+        for (let h = 0; h < heads; h++) {
+          const src = ((2 * l + kind) * heads + h) * block;
+          dst.set(kv.subarray(src, src + block), (h * s.size + at) * headDim);
+        }
+      }
+    }
+  }
+
+  /** Moves the filled rows into buffers of `size` positions. */
+  private grow(s: LeanSequence, size: number): void {
+    const old = { keys: s.keys, values: s.values, size: s.size };
+    this.resize(s, size, (dst, l, kind) => copyRows((kind === 0 ? old.keys : old.values)[l], old.size, dst, size, s.positions, this.shape));
+  }
+
+  private resize(s: LeanSequence, size: number, fill: (dst: Float32Array, layer: number, kind: 0 | 1) => void): void {
+    const { layers, heads, headDim } = this.shape;
+    s.size = size;
+    s.keys = Array.from({ length: layers }, () => new Float32Array(heads * size * headDim));
+    s.values = Array.from({ length: layers }, () => new Float32Array(heads * size * headDim));
+    s.feeds = {};
+    for (let l = 0; l < layers; l++) {
+      fill(s.keys[l], l, 0);
+      fill(s.values[l], l, 1);
+      s.feeds[LEAN_IO.pastKey(l)] = new ort.Tensor('float32', s.keys[l], [heads, size, headDim]);
+      s.feeds[LEAN_IO.pastValue(l)] = new ort.Tensor('float32', s.values[l], [heads, size, headDim]);
+    }
+  }
+
+  /** The voice's caches ([2, 1, T, heads, headDim] per layer) as head-major K and V, converted once per voice. */
+  private headMajor(voice: VoiceKv): HeadMajorVoice {
+    let v = this.voices.get(voice.stored);
+    if (v) return v;
+    const { heads, headDim } = this.shape;
+    const n = voice.positions;
+    v = { keys: [], values: [] };
+    for (const p of this.cachePaths) {
+      const stored = voice.stored.get(p)!;
+      const cache = toFloat32(stored);
+      const length = stored.shape[2];
+      for (let kind = 0; kind < 2; kind++) {
+        const out = new Float32Array(heads * n * headDim);
+        for (let t = 0; t < n; t++) {
+          for (let h = 0; h < heads; h++) {
+            const src = ((kind * length + t) * heads + h) * headDim;
+            out.set(cache.subarray(src, src + headDim), (h * n + t) * headDim);
+          }
+        }
+        (kind === 0 ? v.keys : v.values).push(out);
+      }
+    }
+    this.voices.set(voice.stored, v);
+    return v;
+  }
+}
+
+/** Copies `count` positions of each head from a [heads, fromSize, headDim] buffer into a [heads, toSize, headDim] one. */
+function copyRows(src: Float32Array, fromSize: number, dst: Float32Array, toSize: number, count: number, s: BackboneShape): void {
+  for (let h = 0; h < s.heads; h++) {
+    dst.set(src.subarray(h * fromSize * s.headDim, (h * fromSize + count) * s.headDim), h * toSize * s.headDim);
+  }
+}
+
+/** [rows, size + rows]: row r sees the filled buffer positions [0, at) and this run's rows up to itself. */
+function attentionBias(at: number, size: number, rows: number): Float32Array {
+  const width = size + rows;
+  const bias = new Float32Array(rows * width).fill(-Infinity);
+  for (let r = 0; r < rows; r++) {
+    bias.fill(0, r * width, r * width + at);
+    bias.fill(0, r * width + size, r * width + size + r + 1);
+  }
+  return bias;
+}
