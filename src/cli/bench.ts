@@ -1,21 +1,67 @@
 /**
- * `npm run bench`: speed of the real product path (client → worker → pipeline → backend) on a model set,
- * by default the full-size random-weight model, which costs exactly what the real weights cost.
- * Prints real-time factor, time to first audio (cold and warm worker), per-stage ms per frame, peak RSS,
- * and a 1024³ MatMul measured in the same run as the yardstick.
+ * `npm run bench`: speed of the real product path (client → engine → pipeline → backend) on the full-size
+ * random-weight model sets (`npm run models:full`), which cost exactly what the real weights cost.
+ *
+ * Each precision runs in a process of its own (so peak memory is that precision's): cold starts first (a fresh
+ * engine client each: engine start + model load + first frame), then warm runs on the last client. CPU time and
+ * peak RSS are measured inside the engine and read from each request's stats. A 1024³ MatMul is timed before and
+ * after in this process as a yardstick; it is printed, never used to normalise (it is bimodal on these VMs).
  */
 import * as ort from 'onnxruntime-node';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineClient } from '../client/engineClient';
+import { resolveOnnxFiles } from '../engine/modelFiles';
 import type { ChunkStats, EngineConfig, SynthesisOptions } from '../shared/protocol';
 import { matmulModel } from './matmulModel';
 
 const TEXT = 'The quick brown fox jumps over the lazy dog, and then it runs far away into the forest.';
+const USAGE = `usage: npm run bench -- [options]
+  --precision P       fp32 | int8 | both (default both): models/generated/full and models/generated/full-int8
+  --model-dir DIR     measure this model set instead (its precision is what its graphs are)
+  --runs N            warm runs per precision (default 5)
+  --cold-runs N       cold starts per precision (default 3)
+  --frames N          frames per run, EOS off (default 125 = 10 s of audio)
+  --threads N         backbone threads (default 0 = automatic)
+  --lsd-steps N       flow-head steps per frame (default 1)
+  --no-decoder-thread decode Mimi inline instead of on its own thread
+  --json              also print one JSON line per precision`;
 
-async function matmulMs(threads: number, iters = 15): Promise<number> {
-  const s = await ort.InferenceSession.create(matmulModel(), { intraOpNumThreads: threads });
+type Precision = 'fp32' | 'int8';
+
+interface Measured {
+  precision: Precision;
+  modelDir: string;
+  frames: number;
+  audioSeconds: number;
+  runs: number;
+  coldRuns: number;
+  realTimeFactor: Spread;
+  firstAudioMs: Spread;
+  cpuMsPerAudioSecond: Spread;
+  coldFirstAudioMs: Spread;
+  peakRssMb: number;
+  backboneMs: number;
+  flowMs: number;
+  decodeMs: number;
+}
+
+interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+function spread(xs: number[]): Spread {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: s[s.length >> 1], max: s[s.length - 1] };
+}
+
+async function matmulMs(iters = 15): Promise<number> {
+  const s = await ort.InferenceSession.create(matmulModel(), { intraOpNumThreads: 1 });
   const n = 1024;
   const feeds = {
     A: new ort.Tensor('float32', new Float32Array(n * n).map(Math.random), [n, n]),
@@ -29,85 +75,156 @@ async function matmulMs(threads: number, iters = 15): Promise<number> {
     times.push(performance.now() - t);
   }
   await s.release();
-  return median(times);
+  return spread(times).median;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
-async function drain(client: EngineClient, text: string, options: SynthesisOptions): Promise<{ stats: ChunkStats; firstChunkMs: number }> {
-  const t0 = performance.now();
+/** Runs one request; `t0` is when the caller started (for cold runs: before the client existed). */
+async function drain(client: EngineClient, options: SynthesisOptions, t0 = performance.now()): Promise<{ stats: ChunkStats; firstChunkMs: number }> {
   let firstChunkMs = 0;
-  const h = client.synthesize(text, options);
+  const h = client.synthesize(TEXT, options);
   for await (const _ of h) if (!firstChunkMs) firstChunkMs = performance.now() - t0;
   return { stats: await h.done, firstChunkMs };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      'model-dir': { type: 'string' },
-      voice: { type: 'string' },
-      frames: { type: 'string', default: '125' },
-      runs: { type: 'string', default: '3' },
-      threads: { type: 'string', default: '1' },
-      'no-decoder-thread': { type: 'boolean', default: false },
-      'lsd-steps': { type: 'string', default: '1' },
-    },
-  });
-  const root = path.resolve(__dirname, '..');
-  const modelDir = path.resolve(values['model-dir'] ?? path.join(root, 'models', 'generated', 'full'));
-  if (!existsSync(path.join(modelDir, 'bundle.json'))) {
-    console.error(`No model set at ${modelDir}. Generate the full-size random-weight model with \`npm run models:full\`, or pass --model-dir.`);
-    process.exit(2);
+/** One precision, in this process: cold starts, then warm runs on the last client. */
+async function measure(precision: Precision, modelDir: string, args: { runs: number; coldRuns: number; frames: number; threads: number; decoderThread: boolean; lsdSteps: number }): Promise<Measured> {
+  const config: EngineConfig = { modelDir, backend: 'onnx', threads: args.threads, decoderThread: args.decoderThread };
+  const options: SynthesisOptions = { voice: 'alba', temperature: 0.3, lsdSteps: args.lsdSteps, seed: 42, maxFrames: args.frames, ignoreEos: true };
+  const workerPath = path.join(__dirname, 'engine-worker.js');
+  const cold: number[] = [];
+  let client: EngineClient | undefined;
+  for (let i = 0; i < args.coldRuns; i++) {
+    await client?.dispose();
+    const t0 = performance.now();
+    client = new EngineClient({ config, workerPath });
+    cold.push((await drain(client, options, t0)).firstChunkMs);
   }
-  const frames = Number(values.frames);
-  const config: EngineConfig = {
-    modelDir,
-    backend: 'onnx',
-    threads: Number(values.threads),
-    decoderThread: !values['no-decoder-thread'],
-  };
-  const options: SynthesisOptions = {
-    voice: values.voice ?? 'alba',
-    temperature: 0.3,
-    lsdSteps: Number(values['lsd-steps']),
-    seed: 42,
-    maxFrames: frames,
-    ignoreEos: true,
-  };
-
-  const yardstickBefore = await matmulMs(1);
-  const client = new EngineClient({ config, workerPath: path.join(__dirname, 'engine-worker.js') });
-  const tCold = performance.now();
-  const cold = await drain(client, TEXT, options);
-  const coldTotal = performance.now() - tCold;
+  client ??= new EngineClient({ config, workerPath });
   const warm: { stats: ChunkStats; firstChunkMs: number }[] = [];
-  for (let i = 0; i < Number(values.runs); i++) warm.push(await drain(client, TEXT, options));
+  for (let i = 0; i < args.runs; i++) warm.push(await drain(client, options));
   await client.dispose();
-  const yardstickAfter = await matmulMs(1);
-
-  const pick = (f: (r: { stats: ChunkStats; firstChunkMs: number }) => number) => median(warm.map(f));
-  const audioSeconds = (frames * 1920) / 24000;
-  const rows: [string, string][] = [
-    ['model', modelDir],
-    ['frames per run (EOS off)', `${frames} (${audioSeconds.toFixed(1)} s of audio), ${warm.length} warm runs, median`],
-    ['real-time factor (audio s / wall s)', `${pick((r) => r.stats.realTimeFactor).toFixed(2)}×`],
-    ['first audio, warm worker', `${pick((r) => r.firstChunkMs).toFixed(0)} ms`],
-    ['first audio, cold worker (incl. model load)', `${cold.firstChunkMs.toFixed(0)} ms (whole cold run ${(coldTotal / 1000).toFixed(1)} s)`],
-    ['backbone per frame', `${pick((r) => r.stats.backboneMs).toFixed(1)} ms`],
-    ['flow head per frame', `${pick((r) => r.stats.flowMs).toFixed(1)} ms (${options.lsdSteps} LSD step${options.lsdSteps > 1 ? 's' : ''})`],
-    ['Mimi decode per frame', `${pick((r) => r.stats.decodeMs).toFixed(1)} ms (${config.decoderThread ? 'own thread, overlapped' : 'inline'})`],
-    ['process peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
-    ['yardstick 1024³ fp32 MatMul, 1 thread', `${yardstickBefore.toFixed(1)} ms before, ${yardstickAfter.toFixed(1)} ms after`],
-  ];
-  const w = Math.max(...rows.map((r) => r[0].length));
-  for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+  const audioSeconds = warm[0]?.stats.audioSeconds ?? 0;
+  const median = (f: (s: ChunkStats) => number) => spread(warm.map((r) => f(r.stats))).median;
+  return {
+    precision,
+    modelDir,
+    frames: args.frames,
+    audioSeconds,
+    runs: warm.length,
+    coldRuns: cold.length,
+    realTimeFactor: spread(warm.map((r) => r.stats.realTimeFactor)),
+    firstAudioMs: spread(warm.map((r) => r.firstChunkMs)),
+    cpuMsPerAudioSecond: spread(warm.map((r) => r.stats.cpuMs / r.stats.audioSeconds)),
+    coldFirstAudioMs: spread(cold.length ? cold : [NaN]),
+    peakRssMb: Math.max(...warm.map((r) => r.stats.peakRssMb)),
+    backboneMs: median((s) => s.backboneMs),
+    flowMs: median((s) => s.flowMs),
+    decodeMs: median((s) => s.decodeMs),
+  };
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+function precisionOf(modelDir: string): Precision {
+  return path.basename(resolveOnnxFiles(modelDir).flowLmMain).includes('_int8') ? 'int8' : 'fp32';
+}
+
+function table(results: Measured[], yardstick: [number, number], load: [number, number], lsdSteps: number, decoderThread: boolean): string {
+  const r0 = results[0];
+  const fmt = (s: Spread, digits: number, unit: string) => `${s.min.toFixed(digits)} / ${s.median.toFixed(digits)} / ${s.max.toFixed(digits)}${unit}`;
+  const rows: [string, (m: Measured) => string][] = [
+    ['real-time factor (audio s / wall s)', (m) => fmt(m.realTimeFactor, 2, '×')],
+    ['first audio, warm', (m) => fmt(m.firstAudioMs, 0, ' ms')],
+    ['CPU ms per audio second (all threads)', (m) => fmt(m.cpuMsPerAudioSecond, 0, '')],
+    ['first audio, cold (start + load)', (m) => fmt(m.coldFirstAudioMs, 0, ' ms')],
+    ['peak RSS of the engine process', (m) => `${m.peakRssMb.toFixed(0)} MiB`],
+    [`backbone / flow (${lsdSteps} LSD) / Mimi per frame`, (m) => `${m.backboneMs.toFixed(1)} / ${m.flowMs.toFixed(1)} / ${m.decodeMs.toFixed(1)} ms`],
+  ];
+  const lines = [
+    ...results.map((m) => `${m.precision} set: ${m.modelDir}`),
+    `${r0.frames} frames (${r0.audioSeconds.toFixed(1)} s of audio) per run, EOS off, ${r0.runs} warm runs, ${r0.coldRuns} cold start(s); min / median / max; Mimi ${decoderThread ? 'on its own thread' : 'inline'}`,
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  const cols = results.map((m) => rows.map(([, f]) => f(m)));
+  const cw = cols.map((c) => Math.max(...c.map((x) => x.length)));
+  lines.push(`${''.padEnd(w)}  ${results.map((r, i) => r.precision.padEnd(cw[i])).join('   ')}`);
+  rows.forEach(([label], j) => lines.push(`${label.padEnd(w)}  ${cols.map((c, i) => c[j].padEnd(cw[i])).join('   ')}`));
+  lines.push(`${'yardstick 1024³ fp32 MatMul, 1 thread'.padEnd(w)}  ${yardstick[0].toFixed(1)} ms before, ${yardstick[1].toFixed(1)} ms after (not used to normalise)`);
+  lines.push(`${'load average (1 min)'.padEnd(w)}  ${load[0].toFixed(2)} before, ${load[1].toFixed(2)} after`);
+  return lines.map((l) => l.trimEnd()).join('\n');
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      precision: { type: 'string', default: 'both' },
+      'model-dir': { type: 'string' },
+      runs: { type: 'string', default: '5' },
+      'cold-runs': { type: 'string', default: '3' },
+      frames: { type: 'string', default: '125' },
+      threads: { type: 'string', default: '0' },
+      'lsd-steps': { type: 'string', default: '1' },
+      'no-decoder-thread': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      child: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return (console.log(USAGE), 0);
+  const args = {
+    runs: Number(values.runs),
+    coldRuns: Number(values['cold-runs']),
+    frames: Number(values.frames),
+    threads: Number(values.threads),
+    decoderThread: !values['no-decoder-thread'],
+    lsdSteps: Number(values['lsd-steps']),
+  };
+  if (![args.runs, args.coldRuns, args.frames, args.threads, args.lsdSteps].every((n) => Number.isInteger(n) && n >= 0) || args.runs < 1) {
+    console.error(`Pocket Reader: bench options must be whole numbers (--runs at least 1).\n${USAGE}`);
+    return 2;
+  }
+  if (values.child) {
+    // The child's one line of output is read by the parent.
+    console.log(JSON.stringify(await measure(precisionOf(values.child), values.child, args)));
+    return 0;
+  }
+  const generated = path.resolve(__dirname, '..', 'models', 'generated');
+  const sets: string[] = values['model-dir']
+    ? [path.resolve(values['model-dir'])]
+    : { fp32: ['full'], int8: ['full-int8'], both: ['full', 'full-int8'] }[values.precision as 'both']?.map((d) => path.join(generated, d)) ?? [];
+  if (sets.length === 0) {
+    console.error(`Pocket Reader: --precision must be fp32, int8 or both (got ${values.precision}).`);
+    return 2;
+  }
+  const missing = sets.filter((d) => !existsSync(path.join(d, 'bundle.json')));
+  if (missing.length) {
+    console.error(`Pocket Reader: no model set at ${missing.join(', ')}. Generate the full-size random-weight sets (fp32 and INT8) with \`npm run models:full\`, or pass --model-dir.`);
+    return 2;
+  }
+  const load0 = loadavg()[0];
+  const before = await matmulMs();
+  const results: Measured[] = [];
+  for (const dir of sets) {
+    const child = spawnSync(process.execPath, [__filename, '--child', dir, ...process.argv.slice(2).filter((a) => a !== '--json')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+    });
+    const line = child.stdout.trim().split('\n').pop() ?? '';
+    if (child.status !== 0 || !line.startsWith('{')) {
+      console.error(`Pocket Reader: the benchmark of ${dir} failed (exit ${child.status}).`);
+      return 1;
+    }
+    results.push(JSON.parse(line) as Measured);
+  }
+  const after = await matmulMs();
+  console.log(table(results, [before, after], [load0, loadavg()[0]], args.lsdSteps, args.decoderThread));
+  if (values.json) for (const r of results) console.log(JSON.stringify(r));
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`Pocket Reader: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

@@ -25,7 +25,7 @@ const USAGE = `usage: npm run say -- [options] "text to speak"
   --seed N            noise seed (default: random, printed)
   --lsd-steps N       flow-head steps (default 1)
   --backend B         auto | onnx | coreml (default auto)
-  --threads N         backbone threads (default 1; the Mimi decoder has its own thread)
+  --threads N         backbone threads (default 0 = automatic; the Mimi decoder has its own thread)
   --dry-run           with --file: print what would be spoken, line by line, without synthesizing`;
 
 async function readInput(file: string | undefined, positional: string[]): Promise<{ text: string; languageId: string }> {
@@ -54,7 +54,7 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       'lsd-steps': { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
-      threads: { type: 'string', default: '1' },
+      threads: { type: 'string', default: '0' },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },

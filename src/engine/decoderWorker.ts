@@ -5,14 +5,12 @@
 import { parentPort } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { MimiDecoder } from './backends/onnxMimi';
-import { createSession } from './backends/onnxSession';
 import type { DecoderReply, DecoderRequest } from './backends/decoderProtocol';
 import { toErrorPayload } from '../shared/errors';
 
 const port = parentPort!;
-let session: ort.InferenceSession | undefined;
 let mimi: MimiDecoder | undefined;
-const states = new Map<number, ort.Tensor[]>();
+const states = new Map<number, Map<string, ort.Tensor>>();
 let chain = Promise.resolve();
 
 function reply(msg: DecoderReply, transfer: ArrayBuffer[] = []): void {
@@ -22,8 +20,7 @@ function reply(msg: DecoderReply, transfer: ArrayBuffer[] = []): void {
 async function handle(msg: DecoderRequest): Promise<void> {
   switch (msg.type) {
     case 'init':
-      session = await createSession(msg.file, msg.threads);
-      mimi = new MimiDecoder(session, msg.manifest, msg.latentDim);
+      mimi = await MimiDecoder.load(msg.file, msg.manifest, msg.latentDim, msg.threads);
       reply({ type: 'ready' });
       return;
     case 'start':
@@ -32,9 +29,7 @@ async function handle(msg: DecoderRequest): Promise<void> {
     case 'decode': {
       const t0 = performance.now();
       try {
-        const r = await mimi!.decode(states.get(msg.dec)!, msg.latents, msg.frames);
-        states.set(msg.dec, r.state);
-        const pcm = r.pcm.slice();
+        const pcm = (await mimi!.decode(states.get(msg.dec)!, msg.latents, msg.frames)).slice();
         reply({ type: 'pcm', call: msg.call, pcm, ms: performance.now() - t0 }, [pcm.buffer as ArrayBuffer]);
       } catch (e) {
         const p = toErrorPayload(e);
@@ -48,8 +43,8 @@ async function handle(msg: DecoderRequest): Promise<void> {
     case 'close':
       states.clear();
       // Release the session before the thread ends: terminating with an open session aborts the process.
-      await session?.release();
-      session = undefined;
+      await mimi?.release();
+      mimi = undefined;
       reply({ type: 'closed' });
       return;
   }

@@ -65,6 +65,12 @@ export async function lsdDecode(
   return x;
 }
 
+/**
+ * Audio handed out ahead of real time (counted from the first audio) beyond which Mimi waits for a full batch:
+ * a 4-frame decode costs about half the CPU of four 1-frame ones, and this much buffered audio outlasts the wait.
+ */
+const AHEAD_FRAMES_PER_BATCH_FRAME = 2;
+
 /** Lets messages from the decoder thread in between backbone steps (ORT's run blocks this thread). */
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
@@ -83,8 +89,17 @@ export async function* generate(
   const rng = new SeededRandom(opts.seed);
   const threshold = opts.eosThreshold ?? DEFAULT_EOS_THRESHOLD;
   const maxBatch = Math.max(1, opts.maxDecodeBatch ?? 4);
-  const { latentDim } = backend.info;
+  const { latentDim, samplesPerFrame, sampleRate } = backend.info;
+  const frameMs = (1000 * samplesPerFrame) / sampleRate;
   let textChunk = -1;
+  /** Frames of audio handed out so far in this request. */
+  let delivered = 0;
+  const deliver = (out: AudioOut): AudioOut => {
+    if (stats.firstAudioMs === 0) stats.firstAudioMs = performance.now() - t0;
+    delivered += out.frames;
+    return out;
+  };
+  const aheadOfPlayback = () => delivered * frameMs - (performance.now() - t0 - stats.firstAudioMs) >= AHEAD_FRAMES_PER_BATCH_FRAME * maxBatch * frameMs;
 
   for await (const chunk of chunks) {
     textChunk++;
@@ -133,33 +148,27 @@ export async function* generate(
         frames++;
         opts.onProgress?.({ textChunk, frames });
 
-        // Keep one decode in flight: the first frame alone (latency), then whatever piled up (throughput).
+        // Keep one decode in flight.
         await yieldToEventLoop();
         while (inflight.length > 0 && settledHead) {
           settledHead = false;
-          const out = await inflight.shift()!;
-          if (stats.firstAudioMs === 0) stats.firstAudioMs = performance.now() - t0;
-          yield out;
+          yield deliver(await inflight.shift()!);
           if (inflight.length > 0) inflight[0].then(() => (settledHead = true), () => (settledHead = true));
         }
-        if (inflight.length === 0 && pending.length > 0) {
-          const first = stats.frames + frames === 1;
+        const first = stats.frames + frames === 1;
+        // The first frame alone (latency); then whatever piled up, or a full batch when playback is far ahead.
+        if (inflight.length === 0 && pending.length > 0 && (first || pending.length >= maxBatch || !aheadOfPlayback())) {
           sendPending(first ? 1 : Math.min(pending.length, maxBatch));
           // The backbone's next step blocks this thread; for the request's first frame, hand the audio out
           // before stepping on (costs one Mimi frame of backbone time per request, saves a step of latency).
-          if (first) {
-            const out = await inflight.shift()!;
-            stats.firstAudioMs = performance.now() - t0;
-            yield out;
-          }
+          if (first) yield deliver(await inflight.shift()!);
         }
       }
       while (pending.length > 0) sendPending(Math.min(pending.length, maxBatch));
       while (inflight.length > 0) {
         const out = await inflight.shift()!;
         throwIfAborted(opts.signal);
-        if (stats.firstAudioMs === 0) stats.firstAudioMs = performance.now() - t0;
-        yield out;
+        yield deliver(out);
       }
       stats.frames += frames;
     } finally {

@@ -8,6 +8,7 @@ import { handleCall } from './calls';
 import { Engine, type RequestStats } from './engine';
 import { EngineError, toErrorPayload } from '../shared/errors';
 import { newStats } from './pipeline';
+import { startUsage } from './usage';
 import type { ClientMessage, EngineConfig, SynthesisOptions, WorkerMessage } from '../shared/protocol';
 
 const port = parentPort!;
@@ -44,6 +45,7 @@ async function run(id: number, text: string, options: SynthesisOptions): Promise
   const abort = new AbortController();
   active = { id, abort };
   const stats: RequestStats = newStats();
+  const usage = startUsage();
   try {
     if (!engine) throw new EngineError('INTERNAL', 'engine not loaded');
     const e = await engine;
@@ -78,6 +80,7 @@ async function run(id: number, text: string, options: SynthesisOptions): Promise
         realTimeFactor: stats.wallMs > 0 ? audioSeconds / (stats.wallMs / 1000) : 0,
         backboneMs: perFrame(stats.backboneMs), flowMs: perFrame(stats.flowMs),
         decodeMs: decode && decode.frames ? decode.ms / decode.frames : 0,
+        ...usage(),
         backend: backend.name,
       },
     });

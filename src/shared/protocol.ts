@@ -82,6 +82,10 @@ export interface ChunkStats {
   backboneMs: number;
   flowMs: number;
   decodeMs: number;
+  /** CPU time of the engine's process during the request, all threads (the Mimi thread included). */
+  cpuMs: number;
+  /** Peak resident memory of the engine's process so far. */
+  peakRssMb: number;
   /** The runtime that served the request (ONNX while CoreML is still warming up). */
   backend?: 'onnx' | 'coreml';
 }

@@ -5,7 +5,6 @@ import { EngineError, type ErrorCode } from '../../shared/errors';
 import type { StateEntry } from '../modelFiles';
 import type { DecoderReply, DecoderRequest } from './decoderProtocol';
 import { MimiDecoder } from './onnxMimi';
-import { createSession } from './onnxSession';
 
 export interface DecoderPool {
   start(): number;
@@ -26,16 +25,12 @@ interface Init {
 export class InlineDecoderPool implements DecoderPool {
   readonly timings = { ms: 0, frames: 0 };
   private next = 1;
-  private readonly states = new Map<number, ort.Tensor[]>();
+  private readonly states = new Map<number, Map<string, ort.Tensor>>();
 
-  private constructor(
-    private readonly session: ort.InferenceSession,
-    private readonly mimi: MimiDecoder,
-  ) {}
+  private constructor(private readonly mimi: MimiDecoder) {}
 
   static async create(init: Init): Promise<InlineDecoderPool> {
-    const session = await createSession(init.file, init.threads);
-    return new InlineDecoderPool(session, new MimiDecoder(session, init.manifest, init.latentDim));
+    return new InlineDecoderPool(await MimiDecoder.load(init.file, init.manifest, init.latentDim, init.threads));
   }
 
   start(): number {
@@ -46,11 +41,10 @@ export class InlineDecoderPool implements DecoderPool {
 
   async decode(dec: number, latents: Float32Array, frames: number): Promise<Float32Array> {
     const t0 = performance.now();
-    const r = await this.mimi.decode(this.states.get(dec)!, latents, frames);
-    this.states.set(dec, r.state);
+    const pcm = await this.mimi.decode(this.states.get(dec)!, latents, frames);
     this.timings.ms += performance.now() - t0;
     this.timings.frames += frames;
-    return r.pcm;
+    return pcm;
   }
 
   release(dec: number): void {
@@ -59,7 +53,7 @@ export class InlineDecoderPool implements DecoderPool {
 
   async close(): Promise<void> {
     this.states.clear();
-    await this.session.release();
+    await this.mimi.release();
   }
 }
 

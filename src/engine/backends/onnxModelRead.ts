@@ -28,6 +28,9 @@ export interface GraphNode {
 export interface OnnxGraph {
   nodes: GraphNode[];
   initializers: Map<string, Initializer>;
+  /** Names of the graph inputs and outputs. */
+  inputs: string[];
+  outputs: string[];
 }
 
 const float32At = (b: Uint8Array): number => new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true);
@@ -90,7 +93,10 @@ function readInitializer(bytes: Uint8Array): Initializer | undefined {
   return { name, dataType, dims, bytes: data };
 }
 
-/** ModelProto.graph (7) → GraphProto node (1), initializer (5). Initializers this reader cannot place are left out. */
+/**
+ * ModelProto.graph (7) → GraphProto node (1), initializer (5), input (11), output (12; ValueInfoProto name 1).
+ * Initializers this reader cannot place are left out.
+ */
 export function readGraph(model: Uint8Array): OnnxGraph {
   const graph = parse(model).find((f) => f.no === 7 && f.wire === 2);
   if (!graph) throw new Error('no graph in the model');
@@ -100,10 +106,13 @@ export function readGraph(model: Uint8Array): OnnxGraph {
     const init = readInitializer(b);
     if (init) initializers.set(init.name, init);
   }
-  return { nodes: repeated(fields, 1).map(readNode), initializers };
+  const names = (no: number) => repeated(fields, no).map((vi) => text(repeated(vi, 1)[0] ?? new Uint8Array()));
+  return { nodes: repeated(fields, 1).map(readNode), initializers, inputs: names(11), outputs: names(12) };
 }
 
-export function floats(init: Initializer): Float32Array {
-  const copy = init.bytes.slice();
-  return new Float32Array(copy.buffer, 0, copy.length / 4);
+/** Graph outputs that only hand a graph input back (an Identity of it, or the input itself). */
+export function passThroughOutputs(g: OnnxGraph): Set<string> {
+  const inputs = new Set(g.inputs);
+  const identities = new Map(g.nodes.filter((n) => n.opType === 'Identity' && inputs.has(n.inputs[0])).map((n) => [n.outputs[0], n]));
+  return new Set(g.outputs.filter((o) => inputs.has(o) || identities.has(o)));
 }
