@@ -127,7 +127,8 @@ export function encodeMessage(fields: OutField[]): Uint8Array {
     sizes.set(msg, n);
     return n;
   };
-  const out = new Uint8Array(sizeOf(fields));
+  // Every byte is written below: skip zero-filling a buffer the size of the weights.
+  const out: Uint8Array = Buffer.allocUnsafeSlow(sizeOf(fields));
   let pos = 0;
   const put = (bytes: number[]) => {
     for (const b of bytes) out[pos++] = b;
