@@ -90,16 +90,15 @@ async function drain(client: EngineClient, options: SynthesisOptions, t0 = perfo
 async function measure(precision: Precision, modelDir: string, args: { runs: number; coldRuns: number; frames: number; threads: number; decoderThread: boolean; lsdSteps: number }): Promise<Measured> {
   const config: EngineConfig = { modelDir, backend: 'onnx', threads: args.threads, decoderThread: args.decoderThread };
   const options: SynthesisOptions = { voice: 'alba', temperature: 0.3, lsdSteps: args.lsdSteps, seed: 42, maxFrames: args.frames, ignoreEos: true };
-  const workerPath = path.join(__dirname, 'engine-worker.js');
   const cold: number[] = [];
   let client: EngineClient | undefined;
   for (let i = 0; i < args.coldRuns; i++) {
     await client?.dispose();
     const t0 = performance.now();
-    client = new EngineClient({ config, workerPath });
+    client = new EngineClient({ config });
     cold.push((await drain(client, options, t0)).firstChunkMs);
   }
-  client ??= new EngineClient({ config, workerPath });
+  client ??= new EngineClient({ config });
   const warm: { stats: ChunkStats; firstChunkMs: number }[] = [];
   for (let i = 0; i < args.runs; i++) warm.push(await drain(client, options));
   await client.dispose();
