@@ -1,10 +1,14 @@
 /**
- * Makes the KV-cache length of the community export symbolic. The export declares a static
- * 1000-position cache that every step copies in and out in full (~45 % of a step); its graph logic
- * never depends on that length, so a cache sized to the chunk gives identical results for a fraction
- * of the cost. Only value-info shapes are re-encoded; weights are carried over as raw bytes.
+ * Load-time edits of the community export's graphs. Only graph structure is re-encoded; weights are carried over as
+ * raw bytes.
+ *
+ * - The backbone declares a static 1000-position KV cache that every step copies in and out in full (~45 % of a
+ *   step); its graph logic never depends on that length, so a cache sized to the chunk gives identical results for
+ *   a fraction of the cost.
+ * - The Mimi decoder hands dozens of states straight back (the encoder's, per-conv flags): onnxruntime runs those
+ *   Identity copies on every call whether or not they are fetched.
  */
-import { mapField, parse, repeated, serialize, text } from './protobuf';
+import { mapField, parse, repeated, serialize, text, type Field } from './protobuf';
 
 /** ValueInfoProto name(1), type(2) → TypeProto tensor_type(1) → shape(2) → dim(1) → dim_value(1) | dim_param(2). */
 function withSymbolicLength(shape: Uint8Array, length: number, param: string): Uint8Array {
@@ -54,4 +58,38 @@ export function makeCacheLengthSymbolic(
     return serialize(fields.map((f) => ((f.no === 11 || f.no === 12 || f.no === 13) && f.wire === 2 ? { ...f, value: editValueInfo(f.value as Uint8Array) } : f)));
   });
   return { bytes, changed };
+}
+
+/**
+ * The model without its pass-through outputs (a graph output that is a graph input, or an Identity of one) and
+ * without the inputs nothing reads any more. GraphProto node(1) → NodeProto input(1), output(2), op_type(4);
+ * input(11), output(12) → ValueInfoProto name(1).
+ */
+export function withoutPassThrough(model: Uint8Array): Uint8Array {
+  return mapField(model, 7, (graph) => {
+    const fields = parse(graph);
+    const nameOf = (f: Field) => text(repeated(f.value as Uint8Array, 1)[0] ?? new Uint8Array());
+    const inputs = new Set(fields.filter((f) => f.no === 11 && f.wire === 2).map(nameOf));
+    const outputs = new Set(fields.filter((f) => f.no === 12 && f.wire === 2).map(nameOf));
+    const dropped = new Set([...outputs].filter((o) => inputs.has(o)));
+    const nodes = new Map<Field, { inputs: string[]; outputs: string[] }>();
+    for (const f of fields) {
+      if (f.no !== 1 || f.wire !== 2) continue;
+      const n = parse(f.value as Uint8Array);
+      const io = { inputs: repeated(n, 1).map(text), outputs: repeated(n, 2).map(text) };
+      const op = text(repeated(n, 4)[0] ?? new Uint8Array());
+      if (op === 'Identity' && inputs.has(io.inputs[0]) && outputs.has(io.outputs[0])) dropped.add(io.outputs[0]);
+      else nodes.set(f, io);
+    }
+    const read = new Set([...nodes.values()].flatMap((n) => n.inputs));
+    for (const o of outputs) if (!dropped.has(o)) read.add(o);
+    return serialize(
+      fields.filter((f) => {
+        if (f.no === 1 && f.wire === 2) return nodes.has(f);
+        if (f.no === 12 && f.wire === 2) return !dropped.has(nameOf(f));
+        if (f.no === 11 && f.wire === 2) return read.has(nameOf(f));
+        return true;
+      }),
+    );
+  });
 }

@@ -1,43 +1,43 @@
 /**
  * The streaming Mimi decoder graph: state threaded from call to call, fresh per text chunk. The export's decoder
- * also carries the encoder's state (voice cloning) and per-conv flags through unchanged; those are fed once and
- * never fetched, so a call copies out only the audio and the state that really moves.
+ * also hands the encoder's state (voice cloning) and per-conv flags straight back; those copies are cut from the
+ * graph at load (onnxGraphEdit.ts), so a call moves only the audio and the state that changes.
  */
 import * as ort from 'onnxruntime-node';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { StateEntry } from '../modelFiles';
-import { passThroughOutputs, readGraph } from './onnxModelRead';
+import { withoutPassThrough } from './onnxGraphEdit';
 import { createSession } from './onnxSession';
 import { filledTensor } from './onnxState';
 
 export class MimiDecoder {
+  /** States the graph reads. */
   private readonly entries: StateEntry[];
-  /** Entries whose output is a new value each call. */
+  /** States it also returns (the rest keep their initial value). */
   private readonly moving: StateEntry[];
   private readonly fetches: string[];
 
   private constructor(
     readonly session: ort.InferenceSession,
     manifest: readonly StateEntry[],
-    passThrough: ReadonlySet<string>,
     private readonly latentDim: number,
   ) {
     // The manifest also lists encoder state; feed exactly what this graph declares.
     const inputs = new Set(session.inputNames);
+    const outputs = new Set(session.outputNames);
     this.entries = manifest.filter((e) => inputs.has(e.input_name));
-    this.moving = this.entries.filter((e) => !passThrough.has(e.output_name));
+    this.moving = this.entries.filter((e) => outputs.has(e.output_name));
     this.fetches = ['audio_frame', ...this.moving.map((e) => e.output_name)];
   }
 
   static async load(file: string, manifest: readonly StateEntry[], latentDim: number, threads: number): Promise<MimiDecoder> {
-    const bytes = readFileSync(file);
-    let passThrough = new Set<string>();
+    let bytes: Uint8Array | undefined;
     try {
-      passThrough = passThroughOutputs(readGraph(bytes));
+      bytes = existsSync(file) ? withoutPassThrough(readFileSync(file)) : undefined;
     } catch {
-      // An unreadable graph is ORT's to report; threading every output is always correct.
+      // A graph that cannot be edited loads as is; ORT reports real damage.
     }
-    return new MimiDecoder(await createSession(file, threads, bytes), manifest, passThrough, latentDim);
+    return new MimiDecoder(await createSession(file, threads, bytes), manifest, latentDim);
   }
 
   initialState(): Map<string, ort.Tensor> {

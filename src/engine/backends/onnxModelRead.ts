@@ -109,10 +109,3 @@ export function readGraph(model: Uint8Array): OnnxGraph {
   const names = (no: number) => repeated(fields, no).map((vi) => text(repeated(vi, 1)[0] ?? new Uint8Array()));
   return { nodes: repeated(fields, 1).map(readNode), initializers, inputs: names(11), outputs: names(12) };
 }
-
-/** Graph outputs that only hand a graph input back (an Identity of it, or the input itself). */
-export function passThroughOutputs(g: OnnxGraph): Set<string> {
-  const inputs = new Set(g.inputs);
-  const identities = new Map(g.nodes.filter((n) => n.opType === 'Identity' && inputs.has(n.inputs[0])).map((n) => [n.outputs[0], n]));
-  return new Set(g.outputs.filter((o) => inputs.has(o) || identities.has(o)));
-}
