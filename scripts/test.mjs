@@ -42,7 +42,7 @@ if (only !== '--vscode') {
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tap}`,
       ...files,
-    ]);
+    ], { env: { ...process.env, POCKET_READER_GRAPH_CACHE: path.join(tmp, 'graphs') } }); // a cold graph cache per run
     const report = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
     const count = (k) => Number((report.match(new RegExp(`^# ${k} (\\d+)`, 'm')) || [])[1] || 0);
     passed += count('pass');

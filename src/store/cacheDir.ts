@@ -8,8 +8,8 @@ export interface CacheDirEnv {
   home?: string;
 }
 
-/** The per-user cache folder for a model bundle: `<OS cache>/pocket-reader/models/<bundle>`. */
-export function defaultModelCacheDir(bundle: string, { platform = process.platform, env = process.env, home = os.homedir() }: CacheDirEnv = {}): string {
+/** The per-user cache folder of Pocket Reader: `<OS cache>/pocket-reader`. */
+export function defaultCacheRoot({ platform = process.platform, env = process.env, home = os.homedir() }: CacheDirEnv = {}): string {
   // Use the target platform's path flavour so the Windows/macOS answers are testable anywhere.
   const p = platform === 'win32' ? path.win32 : path.posix;
   let base: string;
@@ -17,5 +17,11 @@ export function defaultModelCacheDir(bundle: string, { platform = process.platfo
   else if (platform === 'darwin') base = p.join(home, 'Library', 'Caches');
   // XDG says a relative XDG_CACHE_HOME is invalid and must be ignored.
   else base = env.XDG_CACHE_HOME && p.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : p.join(home, '.cache');
-  return p.join(base, 'pocket-reader', 'models', bundle);
+  return p.join(base, 'pocket-reader');
+}
+
+/** The per-user cache folder for a model bundle: `<OS cache>/pocket-reader/models/<bundle>`. */
+export function defaultModelCacheDir(bundle: string, env: CacheDirEnv = {}): string {
+  const p = (env.platform ?? process.platform) === 'win32' ? path.win32 : path.posix;
+  return p.join(defaultCacheRoot(env), 'models', bundle);
 }

@@ -5,12 +5,14 @@
  * positions as the sequence fills, so attention reads little more than the filled positions.
  */
 import * as ort from 'onnxruntime-node';
+import { rmSync } from 'node:fs';
 import type { AttentionTap } from '../backend';
 import { EngineError } from '../../shared/errors';
 import type { StateEntry } from '../modelFiles';
 import { toFloat32 } from '../safetensors';
 import type { Backbone, BackboneOutput, BackboneSequence, VoiceKv } from './backbone';
 import { buildLeanBackbone, LEAN_IO, recognizeBackbone, type BackboneShape } from './leanBackboneGraph';
+import { derivedGraph, type Derivation, type Derived } from './graphCache';
 import { readGraph } from './onnxModelRead';
 import { createSession } from './onnxSession';
 
@@ -51,30 +53,44 @@ export class LeanBackbone implements Backbone {
   }
 
   /**
-   * The lean backbone for the export graph `bytes`, or why it cannot be built (the caller then runs the export).
-   * `positions` is the model's context capacity (the manifest's cache length).
+   * The lean backbone for the export graph in `file` (built once, then loaded from the graph cache), or why it cannot
+   * be built, with the export's bytes when they were read (the caller then runs the export graph).
    */
   static async tryLoad(
     file: string,
-    bytes: Uint8Array,
     entries: readonly StateEntry[],
     latentDim: number,
     threads: number,
     taps: readonly AttentionTap[],
-  ): Promise<LeanBackbone | string> {
+  ): Promise<LeanBackbone | { reason: string; source?: Uint8Array }> {
     const caches = entries.filter((e) => e.key === 'cache');
     const [, , positions, heads, headDim] = caches[0]?.shape ?? [];
-    if (!positions || !heads || !headDim) return 'no KV cache in the state manifest';
+    if (!positions || !heads || !headDim) return { reason: 'no KV cache in the state manifest' };
     const shape: BackboneShape = { layers: caches.length, heads, headDim, latentDim };
-    let lean: Uint8Array;
+    const derivation: Derivation = {
+      kind: 'backbone',
+      identity: JSON.stringify([shape, positions, taps]) + String(recognizeBackbone) + String(buildLeanBackbone),
+      build: (bytes) => {
+        const weights = recognizeBackbone(readGraph(bytes), shape);
+        return typeof weights === 'string' ? weights : buildLeanBackbone(weights, shape, { positions, taps });
+      },
+    };
+    let derived: Derived;
     try {
-      const weights = recognizeBackbone(readGraph(bytes), shape);
-      if (typeof weights === 'string') return weights;
-      lean = buildLeanBackbone(weights, shape, { positions, taps });
+      derived = derivedGraph(file, derivation);
     } catch (e) {
-      return (e as Error).message;
+      return { reason: (e as Error).message };
     }
-    const session = await createSession(file, threads, lean);
+    if ('reason' in derived) return derived;
+    let session: ort.InferenceSession;
+    try {
+      session = await createSession(file, threads, 'file' in derived ? derived.file : derived.bytes);
+    } catch (e) {
+      // A damaged cache entry: drop it and build afresh.
+      if (!('file' in derived)) throw e;
+      rmSync(derived.file, { force: true });
+      return LeanBackbone.tryLoad(file, entries, latentDim, threads, taps);
+    }
     return new LeanBackbone(session, shape, caches.map((e) => e.path), taps);
   }
 

@@ -192,10 +192,12 @@ export class OnnxBackend implements Backend {
 /** The lean step graph when the export's graph is one the builder recognises, else the export's own graph. */
 async function loadBackbone(files: OnnxModelFiles, threads: number, opts: OnnxBackendOptions): Promise<Backbone> {
   const entries = files.bundle.flow_lm_state_manifest;
-  const bytes = existsSync(files.flowLmMain) ? readFileSync(files.flowLmMain) : undefined;
-  if (bytes && opts.backbone !== 'export') {
-    const lean = await LeanBackbone.tryLoad(files.flowLmMain, bytes, entries, files.bundle.latent_dim, threads, opts.attentionTaps ?? []);
-    if (typeof lean !== 'string') return lean;
+  if (!existsSync(files.flowLmMain)) return ExportBackbone.load(files.flowLmMain, undefined, entries, threads);
+  let source: Uint8Array | undefined;
+  if (opts.backbone !== 'export') {
+    const lean = await LeanBackbone.tryLoad(files.flowLmMain, entries, files.bundle.latent_dim, threads, opts.attentionTaps ?? []);
+    if (lean instanceof LeanBackbone) return lean;
+    source = lean.source;
   }
-  return ExportBackbone.load(files.flowLmMain, bytes, entries, threads);
+  return ExportBackbone.load(files.flowLmMain, source ?? readFileSync(files.flowLmMain), entries, threads);
 }

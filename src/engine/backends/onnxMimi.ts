@@ -4,7 +4,8 @@
  * graph at load (onnxGraphEdit.ts), so a call moves only the audio and the state that changes.
  */
 import * as ort from 'onnxruntime-node';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { derivedGraph } from './graphCache';
 import type { StateEntry } from '../modelFiles';
 import { withoutPassThrough } from './onnxGraphEdit';
 import { createSession } from './onnxSession';
@@ -31,13 +32,21 @@ export class MimiDecoder {
   }
 
   static async load(file: string, manifest: readonly StateEntry[], latentDim: number, threads: number): Promise<MimiDecoder> {
-    let bytes: Uint8Array | undefined;
+    let from: Uint8Array | string | undefined;
     try {
-      bytes = existsSync(file) ? withoutPassThrough(readFileSync(file)) : undefined;
+      const derived = existsSync(file) ? derivedGraph(file, { kind: 'mimi', identity: String(withoutPassThrough), build: withoutPassThrough }) : undefined;
+      from = derived && ('file' in derived ? derived.file : 'bytes' in derived ? derived.bytes : undefined);
     } catch {
       // A graph that cannot be edited loads as is; ORT reports real damage.
     }
-    return new MimiDecoder(await createSession(file, threads, bytes), manifest, latentDim);
+    try {
+      return new MimiDecoder(await createSession(file, threads, from), manifest, latentDim);
+    } catch (e) {
+      if (typeof from !== 'string') throw e;
+      // A damaged cache entry: load the export as it is.
+      rmSync(from, { force: true });
+      return new MimiDecoder(await createSession(file, threads), manifest, latentDim);
+    }
   }
 
   initialState(): Map<string, ort.Tensor> {

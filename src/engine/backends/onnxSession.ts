@@ -4,8 +4,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../../shared/errors';
 
-/** `bytes` lets a caller pass an edited copy of `file`; errors still name the file. */
-export async function createSession(file: string, threads: number, bytes?: Uint8Array): Promise<ort.InferenceSession> {
+/** `from` lets a caller load a graph derived from `file` (bytes, or a cached file); errors still name `file`. */
+export async function createSession(file: string, threads: number, from?: Uint8Array | string): Promise<ort.InferenceSession> {
   if (!existsSync(file)) throw new EngineError('MODEL_MISSING', `${path.basename(file)} is missing in ${path.dirname(file)}`);
   const options: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
@@ -14,7 +14,7 @@ export async function createSession(file: string, threads: number, bytes?: Uint8
     graphOptimizationLevel: 'all',
   };
   try {
-    return await (bytes ? ort.InferenceSession.create(bytes, options) : ort.InferenceSession.create(file, options));
+    return await (typeof from === 'string' || from === undefined ? ort.InferenceSession.create(from ?? file, options) : ort.InferenceSession.create(from, options));
   } catch (e) {
     const size = statSync(file).size;
     throw new EngineError(
