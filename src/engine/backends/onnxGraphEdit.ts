@@ -1,12 +1,13 @@
 /**
- * Load-time edits of the community export's graphs. Only graph structure is re-encoded; weights are carried over as
- * raw bytes.
+ * Load-time edits of the community export's graphs. Only graph structure and small constants are re-encoded; weights
+ * are carried over as raw bytes.
  *
  * - The backbone declares a static 1000-position KV cache that every step copies in and out in full (~45 % of a
  *   step); its graph logic never depends on that length, so a cache sized to the chunk gives identical results for
  *   a fraction of the cost.
  * - The Mimi decoder hands dozens of states straight back (the encoder's, per-conv flags): onnxruntime runs those
- *   Identity copies on every call whether or not they are fetched.
+ *   Identity copies on every call whether or not they are fetched. Its transformer attends over a 1000-slot ring
+ *   cache on every call although only context + the call's positions can be attended.
  */
 import { mapField, parse, repeated, serialize, text, type Field } from './protobuf';
 
@@ -92,4 +93,126 @@ export function withoutPassThrough(model: Uint8Array): Uint8Array {
       }),
     );
   });
+}
+
+/** A small constant tensor (TensorProto: dims 1, data_type 2, int64_data 7 packed, raw_data 9) as numbers. */
+interface SmallTensor {
+  dataType: number;
+  dims: number[];
+  values: number[];
+}
+
+const INT64 = 7;
+const FLOAT = 1;
+
+function readSmallTensor(t: Uint8Array): SmallTensor | undefined {
+  const f = parse(t);
+  const dims = f.filter((x) => x.no === 1 && x.wire === 0).map((x) => x.value as number);
+  const dataType = (f.find((x) => x.no === 2 && x.wire === 0)?.value as number) ?? 0;
+  const raw = f.find((x) => x.no === 9 && x.wire === 2)?.value as Uint8Array | undefined;
+  if (!raw || (dataType !== INT64 && dataType !== FLOAT) || raw.length > 1 << 16) return undefined;
+  const copy = raw.slice();
+  const values = dataType === INT64 ? Array.from(new BigInt64Array(copy.buffer), Number) : Array.from(new Float32Array(copy.buffer));
+  return { dataType, dims, values };
+}
+
+function writeSmallTensor(t: SmallTensor): Uint8Array {
+  const data = t.dataType === INT64 ? new Uint8Array(BigInt64Array.from(t.values, (v) => BigInt(v)).buffer) : new Uint8Array(Float32Array.from(t.values).buffer);
+  return serialize([...t.dims.map((d) => ({ no: 1, wire: 0, value: d })), { no: 2, wire: 0, value: t.dataType }, { no: 9, wire: 2, value: data }]);
+}
+
+/**
+ * The ring constants of the Mimi transformer's KV cache (`length` slots) resized to `ring`: the slot count (the
+ * modulus and unwrap offsets), the slot index range, per-slot fills, a [1, length] shape. Undefined for any other use
+ * of `length`, so an unfamiliar graph stays as it is.
+ */
+function resizedRingConstant(t: SmallTensor, length: number, ring: number): SmallTensor | null | undefined {
+  const { values, dims } = t;
+  if (!values.includes(length) && values.length !== length) return null; // not a ring constant: keep
+  if (values.length === 1 && values[0] === length) return { ...t, values: [ring] };
+  if (values.length === 2 && dims.length === 1 && values[0] === 1 && values[1] === length) return { ...t, values: [1, ring] };
+  if (values.length === length && dims[dims.length - 1] === length) {
+    const shape = [...dims.slice(0, -1), ring];
+    if (values.every((v, i) => v === i)) return { ...t, dims: shape, values: Array.from({ length: ring }, (_, i) => i) };
+    if (values.every((v) => v === values[0])) return { ...t, dims: shape, values: new Array(ring).fill(values[0]) };
+  }
+  return undefined;
+}
+
+/**
+ * Shrinks the Mimi transformer's ring KV cache from `length` to `ring` slots: its attention (masks, softmax, both
+ * products) runs over every slot on every call, and a ring of context + one call's positions gives the same result.
+ * Edits the ring constants inside the nodes whose name contains `scope`, the named cache values' shapes, and drops
+ * the optional value_info (shape hints ONNX Runtime infers again). Returns undefined when the graph uses the length in
+ * a way this edit does not know.
+ */
+export function shrinkRingCache(model: Uint8Array, cacheNames: ReadonlySet<string>, scope: string, length: number, ring: number): Uint8Array | undefined {
+  let unknown = false;
+  let edited = 0;
+  const bytes = mapField(model, 7, (graph) => {
+    const out: Field[] = [];
+    for (const f of parse(graph)) {
+      if (f.wire !== 2) out.push(f);
+      else if (f.no === 13) continue;
+      else if ((f.no === 11 || f.no === 12) && cacheNames.has(text(repeated(f.value as Uint8Array, 1)[0] ?? new Uint8Array()))) {
+        out.push({ ...f, value: mapField(f.value as Uint8Array, 2, (type) => mapField(type, 1, (tensor) => mapField(tensor, 2, (shape) => withDim(shape, length, ring)))) });
+      } else if (f.no === 1) {
+        const node = parse(f.value as Uint8Array);
+        const op = text(repeated(node, 4)[0] ?? new Uint8Array());
+        const name = text(repeated(node, 3)[0] ?? new Uint8Array());
+        if (op !== 'Constant' || !name.includes(scope)) {
+          out.push(f);
+          continue;
+        }
+        out.push({
+          ...f,
+          value: mapField(f.value as Uint8Array, 5, (attr) =>
+            mapField(attr, 5, (t) => {
+              const small = readSmallTensor(t);
+              const resized = small ? resizedRingConstant(small, length, ring) : null;
+              if (resized === undefined) unknown = true;
+              if (!resized) return t;
+              edited++;
+              return writeSmallTensor(resized);
+            }),
+          ),
+        });
+      } else out.push(f);
+    }
+    return serialize(out);
+  });
+  return unknown || edited === 0 ? undefined : bytes;
+}
+
+/** TensorShapeProto with every `length` dimension set to `size`. */
+function withDim(shape: Uint8Array, length: number, size: number): Uint8Array {
+  return serialize(
+    parse(shape).map((f) => {
+      if (f.no !== 1 || f.wire !== 2) return f;
+      const isLength = parse(f.value as Uint8Array).some((d) => d.no === 1 && d.wire === 0 && d.value === length);
+      return isLength ? { ...f, value: serialize([{ no: 1, wire: 0, value: size }]) } : f;
+    }),
+  );
+}
+
+/** The attention context of the nodes in `scope`: the constant of their `Less(distance, context)` masks, if one. */
+export function ringContext(model: Uint8Array, scope: string): number | undefined {
+  const graph = parse(model).find((f) => f.no === 7 && f.wire === 2);
+  if (!graph) return undefined;
+  const constants = new Map<string, SmallTensor>();
+  const found = new Set<number>();
+  for (const n of repeated(graph.value as Uint8Array, 1).map(parse)) {
+    const op = text(repeated(n, 4)[0] ?? new Uint8Array());
+    const name = text(repeated(n, 3)[0] ?? new Uint8Array());
+    const inputs = repeated(n, 1).map(text);
+    if (op === 'Constant') {
+      const t = repeated(repeated(n, 5)[0] ?? new Uint8Array(), 5)[0];
+      const small = t && readSmallTensor(t);
+      if (small) constants.set(text(repeated(n, 2)[0] ?? new Uint8Array()), small);
+    } else if (op === 'Less' && name.includes(scope)) {
+      const c = constants.get(inputs[1] ?? '');
+      if (c?.values.length === 1) found.add(c.values[0]);
+    }
+  }
+  return found.size === 1 ? [...found][0] : undefined;
 }
