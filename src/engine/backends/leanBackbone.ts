@@ -17,6 +17,8 @@ import { readGraph } from './onnxModelRead';
 import { createSession } from './onnxSession';
 
 const GROW = 32;
+/** Room a new sequence starts with: a chunk's text and first step (≤ 50 tokens + 1) fit without a growth. */
+const FIRST = 64;
 
 /** A voice's K and V per layer, head-major [heads, positions, headDim]: laid into each chunk's buffers by rows. */
 interface HeadMajorVoice {
@@ -97,7 +99,7 @@ export class LeanBackbone implements Backbone {
   start(voice: VoiceKv, capacity: number): BackboneSequence {
     const seq = new LeanSequence(voice.positions, capacity);
     const v = this.headMajor(voice);
-    this.resize(seq, Math.min(capacity, voice.positions + GROW), (dst, l, kind) => {
+    this.resize(seq, Math.min(capacity, voice.positions + FIRST), (dst, l, kind) => {
       const src = (kind === 0 ? v.keys : v.values)[l];
       copyRows(src, voice.positions, dst, seq.size, voice.positions, this.shape);
     });
