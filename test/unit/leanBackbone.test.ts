@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { AttentionTap } from '../../src/engine/backend';
+import type { BackboneOutput } from '../../src/engine/backends/backbone';
 import { LeanBackbone } from '../../src/engine/backends/leanBackbone';
 import { makeCacheLengthSymbolic } from '../../src/engine/backends/onnxGraphEdit';
 import { readGraph } from '../../src/engine/backends/onnxModelRead';
@@ -57,7 +58,7 @@ for (const [name, dir, tol] of [['fp32', tinyModelDir, 1e-5], ['INT8', tinyInt8M
         manifest.forEach((e, i) => (feeds[e.input_name] = state[i]));
         const want = await session.run(feeds);
         state = manifest.map((e) => want[e.output_name] as ort.Tensor);
-        const got = await lean.run(seq, latents, text);
+        const got: BackboneOutput = await lean.run(seq, latents, text);
         const n = seq.positions;
         const soft = want[exp.softmax] as ort.Tensor;
         const [, heads, rows, keys] = soft.dims;

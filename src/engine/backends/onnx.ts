@@ -16,6 +16,7 @@ import { ExportBackbone } from './exportBackbone';
 import { LeanBackbone } from './leanBackbone';
 import { createSession } from './onnxSession';
 import { checkVoiceState } from './onnxState';
+import { loadTextConditioner, type TextConditioner } from './textConditioner';
 
 export interface OnnxBackendOptions {
   /** Backbone threads; 0 or absent = automatic (see threads.ts). */
@@ -54,7 +55,7 @@ export class OnnxBackend implements Backend {
   private constructor(
     readonly info: ModelInfo,
     private readonly files: OnnxModelFiles,
-    private readonly textConditioner: ort.InferenceSession,
+    private readonly textConditioner: TextConditioner,
     /** The step graph: the lean one built from the export's weights, or the export's own. */
     readonly backbone: Backbone,
     private readonly flowHead: ort.InferenceSession,
@@ -75,7 +76,7 @@ export class OnnxBackend implements Backend {
     const cache = b.flow_lm_state_manifest.find((e) => e.key === 'cache');
     if (!cache) throw new EngineError('MODEL_CORRUPT', `bundle.json in ${files.dir} has no KV cache in flow_lm_state_manifest`);
     const loads = await Promise.allSettled([
-      createSession(files.textConditioner, 1),
+      loadTextConditioner(files.textConditioner),
       loadBackbone(files, threads, opts),
       createSession(files.flowLmFlow, 1),
       useThread ? ThreadDecoderPool.create(workerPath, decoderInit) : InlineDecoderPool.create(decoderInit),
@@ -89,7 +90,7 @@ export class OnnxBackend implements Backend {
       throw failed.reason;
     }
     const [textConditioner, backbone, flowHead, decoders] = loads.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
-      ort.InferenceSession,
+      TextConditioner,
       Backbone,
       ort.InferenceSession,
       DecoderPool,
@@ -133,12 +134,11 @@ export class OnnxBackend implements Backend {
     if (tokenIds.length === 0) return;
     const s = seq as OnnxSequence;
     this.checkCapacity(s, tokenIds.length);
-    const ids = new ort.Tensor('int64', BigInt64Array.from(tokenIds, (x) => BigInt(x)), [1, tokenIds.length]);
-    const { embeddings } = await this.textConditioner.run({ token_ids: ids });
+    const embeddings = await this.textConditioner.embed(tokenIds);
     // Deferred: the graph takes text embeddings and the BOS row in one call (text first, then the
     // latent, as two calls would place them), which saves a full pass over the backbone weights.
     if (s.pendingText) await this.backbone.run(s.state, this.emptyLatent, s.pendingText);
-    s.pendingText = embeddings as ort.Tensor;
+    s.pendingText = embeddings;
   }
 
   async step(seq: Sequence, latent: Float32Array | null): Promise<StepResult> {
@@ -179,7 +179,7 @@ export class OnnxBackend implements Backend {
 
   async dispose(): Promise<void> {
     await this.decoders.close();
-    await Promise.all([this.textConditioner.release(), this.backbone.dispose(), this.flowHead.release()]);
+    await Promise.all([this.textConditioner.dispose(), this.backbone.dispose(), this.flowHead.release()]);
   }
 
   private checkCapacity(s: OnnxSequence, n: number): void {

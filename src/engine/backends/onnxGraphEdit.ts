@@ -111,7 +111,7 @@ function readSmallTensor(t: Uint8Array): SmallTensor | undefined {
   const dataType = (f.find((x) => x.no === 2 && x.wire === 0)?.value as number) ?? 0;
   const raw = f.find((x) => x.no === 9 && x.wire === 2)?.value as Uint8Array | undefined;
   if (!raw || (dataType !== INT64 && dataType !== FLOAT) || raw.length > 1 << 16) return undefined;
-  const copy = raw.slice();
+  const copy = new Uint8Array(raw); // a copy (a Buffer's slice() would be a view), aligned for the typed view
   const values = dataType === INT64 ? Array.from(new BigInt64Array(copy.buffer), Number) : Array.from(new Float32Array(copy.buffer));
   return { dataType, dims, values };
 }
