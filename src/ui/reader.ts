@@ -10,6 +10,7 @@ import { Highlighter } from './highlighter';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
 import type { Services } from './services';
+import type { Segment } from '../text/narrate';
 
 interface Active {
   session: ReadingSession;
@@ -31,12 +32,15 @@ export interface ReaderTestState {
   /** Engine requests still running, and whether the worker thread exists. */
   engineRequests: number;
   engineRunning: boolean;
+  /** What the latest read speaks (document offsets), kept after it ends. */
+  lastRead: Segment[];
 }
 
 export class Reader implements vscode.Disposable {
   private active: Active | undefined;
   /** Bumped by every read/stop, so a slow read that was overtaken does not start. */
   private generation = 0;
+  private lastRead: Segment[] = [];
 
   constructor(private readonly svc: Services) {}
 
@@ -51,6 +55,7 @@ export class Reader implements vscode.Disposable {
     const cfg = readConfig();
     const target = await buildTarget(editor.document, editor.selections, mode, cfg, this.svc.errors);
     if (!target || gen !== this.generation) return;
+    this.lastRead = target.segments;
 
     let modelDir: string | undefined;
     try {
@@ -143,6 +148,7 @@ export class Reader implements vscode.Disposable {
       lastError: this.svc.errors.last,
       engineRequests: this.svc.engine.pendingRequests,
       engineRunning: this.svc.engine.current?.running ?? false,
+      lastRead: this.lastRead,
     };
   }
 
