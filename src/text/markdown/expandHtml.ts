@@ -1,4 +1,4 @@
-import type { Html, Link, Nodes, Parent, PhrasingContent, Root, RootContent } from 'mdast';
+import type { BlockContent, Html, Link, Nodes, Parent, PhrasingContent, Root, RootContent } from 'mdast';
 import { parseFragment } from 'parse5';
 import { lineAt, lineStarts } from '../lines';
 import { HtmlText } from './htmlText';
@@ -31,7 +31,7 @@ export function expandHtml(doc: Doc, root: Root): void {
     if (parent.children.some((child) => child.type === 'html')) {
       parent.children = PHRASING_PARENTS.has(parent.type)
         ? inline(doc, parent.children as PhrasingContent[], position, parent.type === 'link' ? (node as Link).url : undefined)
-        : parent.children.flatMap((child) => (child.type === 'html' ? block(doc, child, position) : [child]));
+        : parent.children.flatMap((child): RootContent[] => (child.type === 'html' ? block(doc, child, position) : [child]));
     }
     for (const child of parent.children) stack.push(child);
   }
@@ -39,7 +39,7 @@ export function expandHtml(doc: Doc, root: Root): void {
 
 type PositionOf = HtmlContext['position'];
 
-function block(doc: Doc, node: Html, position: PositionOf): RootContent[] {
+function block(doc: Doc, node: Html, position: PositionOf): BlockContent[] {
   const r = range(doc, node);
   if (!r) return [];
   const html = new HtmlText();

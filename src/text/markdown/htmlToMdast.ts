@@ -5,7 +5,7 @@
  * <style> and other non-rendered elements, comments, attributes, hidden elements and status badges.
  */
 import type { DefaultTreeAdapterTypes as P } from 'parse5';
-import type { ListItem, Nodes, PhrasingContent, RootContent, TableCell, TableRow } from 'mdast';
+import type { BlockContent, ListItem, Nodes, PhrasingContent, TableCell, TableRow } from 'mdast';
 import { isBadge } from './badges';
 import type { HtmlText } from './htmlText';
 
@@ -48,8 +48,8 @@ function position(cx: HtmlContext, node: Node): Position | undefined {
 }
 
 /** Block content: inline runs between block elements become paragraphs. */
-export function flow(nodes: readonly Node[], cx: HtmlContext): RootContent[] {
-  const out: RootContent[] = [];
+export function flow(nodes: readonly Node[], cx: HtmlContext): BlockContent[] {
+  const out: BlockContent[] = [];
   let run: PhrasingContent[] = [];
   const flush = () => {
     if (run.some((n) => n.type !== 'break' && (n.type !== 'text' || /\S/.test(n.value)))) out.push({ type: 'paragraph', children: run });
@@ -65,7 +65,7 @@ export function flow(nodes: readonly Node[], cx: HtmlContext): RootContent[] {
   return out;
 }
 
-function block(el: Element, cx: HtmlContext): RootContent[] {
+function block(el: Element, cx: HtmlContext): BlockContent[] {
   const heading = HEADING.exec(el.tagName);
   if (heading) {
     const depth = Number(heading[1]) as 1 | 2 | 3 | 4 | 5 | 6;
@@ -73,7 +73,7 @@ function block(el: Element, cx: HtmlContext): RootContent[] {
   }
   switch (el.tagName) {
     case 'blockquote':
-      return [{ type: 'blockquote', children: flow(el.childNodes, cx) as never, position: position(cx, el) }];
+      return [{ type: 'blockquote', children: flow(el.childNodes, cx), position: position(cx, el) }];
     case 'ul':
     case 'ol':
     case 'menu': {
@@ -81,7 +81,7 @@ function block(el: Element, cx: HtmlContext): RootContent[] {
       return items.length > 0 ? [{ type: 'list', ordered: el.tagName === 'ol', children: items, position: position(cx, el) }] : [];
     }
     case 'li':
-      return listItem(el, cx);
+      return [{ type: 'list', children: listItem(el, cx), position: position(cx, el) }];
     case 'table':
       return table(el, cx);
     case 'pre':
@@ -95,11 +95,11 @@ function block(el: Element, cx: HtmlContext): RootContent[] {
 
 function listItem(node: Node, cx: HtmlContext): ListItem[] {
   const children = isElement(node) && node.tagName === 'li' ? flow(node.childNodes, cx) : flow([node], cx);
-  return children.length > 0 ? [{ type: 'listItem', children: children as never, position: position(cx, node) }] : [];
+  return children.length > 0 ? [{ type: 'listItem', children, position: position(cx, node) }] : [];
 }
 
-function table(el: Element, cx: HtmlContext): RootContent[] {
-  const before: RootContent[] = [];
+function table(el: Element, cx: HtmlContext): BlockContent[] {
+  const before: BlockContent[] = [];
   const rows: TableRow[] = [];
   const visit = (nodes: readonly Node[]) => {
     for (const node of nodes) {
