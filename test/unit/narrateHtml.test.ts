@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { dryRunText } from '../../src/cli/dryRun';
+import { narrationOptions } from '../../src/cli/narrationFlags';
 import { speakEmoji } from '../../src/text/emoji/speakEmoji';
 import { formatSegments, narrate, type NarrateOptions, type Segment } from '../../src/text/narrate';
 import { normalize } from '../../src/text/normalize';
@@ -164,6 +166,18 @@ describe('narrate: reading settings', () => {
     assert.equal(md(doc).at(-1)!.text, 'Made with red heart in Lisbon.');
     assert.equal(md(doc, { emoji: 'skip' }).at(-1)!.text, 'Made with in Lisbon.');
     assert.deepEqual(narrate('I ❤️ plain text.', { languageId: 'plaintext', codeBlocks: 'skip' }).map((s) => s.text), ['I red heart plain text.']);
+  });
+});
+
+describe('say --dry-run with the reading flags', () => {
+  const doc = '# Tools\n\n| A |\n|---|\n| b |\n\n```\nrunAll()\n```\n\nI ❤️ it.';
+  test('the flags change the listing as the settings change a read', () => {
+    assert.equal(dryRunText(doc, 'markdown'), 'L1  Tools\nL3  A\nL5  b\nL7-L9  Code block skipped.\nL11  I red heart it.');
+    const flags = narrationOptions({ 'code-blocks': 'read', tables: 'announce', 'announce-headings': true, emoji: 'skip' });
+    assert.equal(dryRunText(doc, 'markdown', flags), 'L1  Heading. Tools\nL3-L5  Table skipped.\nL8  run all\nL11  I it.');
+  });
+  test('a bad value names the accepted ones', () => {
+    assert.throws(() => narrationOptions({ tables: 'maybe' }), /--tables must be one of read, skip, announce \(got "maybe"\)/);
   });
 });
 
