@@ -29,9 +29,11 @@ export interface ReaderTestState {
   statusText: string;
   speed: number | undefined;
   lastError: { code: string; message: string } | undefined;
-  /** Engine requests still running, and whether the worker thread exists. */
+  /** Engine requests still running, whether the engine process exists, its pid and the restarts so far. */
   engineRequests: number;
   engineRunning: boolean;
+  enginePid: number | undefined;
+  engineRestarts: number;
   /** What the latest read speaks (document offsets), kept after it ends. */
   lastRead: Segment[];
 }
@@ -148,6 +150,8 @@ export class Reader implements vscode.Disposable {
       lastError: this.svc.errors.last,
       engineRequests: this.svc.engine.pendingRequests,
       engineRunning: this.svc.engine.current?.running ?? false,
+      enginePid: this.svc.engine.current?.pid,
+      engineRestarts: this.svc.engine.current?.restarts ?? 0,
       lastRead: this.lastRead,
     };
   }
