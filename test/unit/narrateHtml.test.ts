@@ -70,6 +70,13 @@ describe('narrate: HTML constructs', () => {
     assert.deepEqual(md(`\uFEFF${source}`).map((s) => [s.text, s.start - 1, s.end - 1]), plain.map((s) => [s.text, s.start, s.end]));
   });
 
+  test('thousands of nested tags: read, not a stack overflow', () => {
+    for (const tag of ['div', 'b']) {
+      const source = `${`<${tag}>`.repeat(3000)}Deep <i>text</i>.${`</${tag}>`.repeat(3000)}`;
+      assert.deepEqual(read(source).map(([, text, slice]) => [text, slice]), [['Deep text.', 'Deep <i>text</i>.']], tag);
+    }
+  });
+
   test('<pre> follows the codeBlocks setting', () => {
     const source = '<pre>\nconst total = sumAll(items);\n</pre>';
     assert.deepEqual(read(source, { codeBlocks: 'announce' }), [['codeAnnouncement', 'Code block skipped.', source]]);

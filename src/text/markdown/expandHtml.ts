@@ -2,7 +2,7 @@ import type { BlockContent, Html, Link, Nodes, Parent, PhrasingContent, Root, Ro
 import { parseFragment } from 'parse5';
 import { lineAt, lineStarts } from '../lines';
 import { HtmlText } from './htmlText';
-import { flow, phrasing, SLOT, type HtmlContext, type Position } from './htmlToMdast';
+import { boundDepth, flow, phrasing, SLOT, type HtmlContext, type Position } from './htmlToMdast';
 import { range, type Doc } from './inline';
 
 /** Parents whose children are inline: their html nodes are single tags between Markdown nodes. */
@@ -63,5 +63,7 @@ function inline(doc: Doc, nodes: readonly PhrasingContent[], position: PositionO
 }
 
 function parse(html: HtmlText) {
-  return parseFragment(html.html, { sourceCodeLocationInfo: true }).childNodes;
+  const nodes = parseFragment(html.html, { sourceCodeLocationInfo: true }).childNodes;
+  boundDepth(nodes);
+  return nodes;
 }

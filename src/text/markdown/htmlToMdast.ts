@@ -30,6 +30,9 @@ const BLOCK = new Set(['address', 'article', 'aside', 'blockquote', 'caption', '
 /** Inline elements whose content is code, read like `inline code`. */
 const CODE = new Set(['code', 'samp', 'tt', 'var']);
 const HEADING = /^h([1-6])$/;
+/** Pages nest a few levels; the conversion recurses, so deeper elements are read as their text (see boundDepth). */
+const MAX_DEPTH = 100;
+const LEAVES = new Set([SLOT, 'img', 'br']);
 
 type Node = P.ChildNode;
 export type Position = NonNullable<Nodes['position']>;
@@ -45,6 +48,33 @@ function silent(el: Element): boolean {
 function position(cx: HtmlContext, node: Node): Position | undefined {
   const loc = node.sourceCodeLocation;
   return loc ? cx.position(...cx.html.sourceRange(loc.startOffset, loc.endOffset)) : undefined;
+}
+
+/**
+ * Keeps the recursion below within MAX_DEPTH on hostile input (thousands of nested tags): an element that deep
+ * keeps only its visible text nodes, in order. Iterative.
+ */
+export function boundDepth(nodes: readonly Node[]): void {
+  const stack: [Node, number][] = nodes.map((n) => [n, 1]);
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, depth] = top;
+    if (!isElement(node)) continue;
+    if (depth < MAX_DEPTH) for (const child of node.childNodes) stack.push([child, depth + 1]);
+    else node.childNodes = visibleText(node);
+  }
+}
+
+/** Text, placeholders, images and line breaks under `el`, in document order. */
+function visibleText(el: Element): Node[] {
+  const leaves: Node[] = [];
+  const stack: Node[] = [...el.childNodes].reverse();
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (!isElement(node)) {
+      if (node.nodeName === '#text') leaves.push(node);
+    } else if (LEAVES.has(node.tagName)) leaves.push(node);
+    else if (!silent(node)) for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i]!);
+  }
+  return leaves;
 }
 
 /** Block content: inline runs between block elements become paragraphs. */
