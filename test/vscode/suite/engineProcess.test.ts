@@ -102,7 +102,9 @@ test('kill -9 of the engine while reading a Markdown document: the host lives on
   try {
     await openEditor(file);
     await run('readDocument');
-    const s0 = await waitFor('reading the third sentence', (x) => x.state === 'playing' && x.currentSegment >= 2 && !!x.enginePid);
+    // Killed while a request runs (an engine that is ahead of playback sits idle between segments, and an idle engine
+    // has nothing to resume).
+    const s0 = await waitFor('reading from the third sentence on with a request in the engine', (x) => x.state === 'playing' && x.currentSegment >= 2 && x.engineRequests > 0 && !!x.enginePid);
     const killedAt = s0.currentSegment;
     const errorBefore = JSON.stringify(s0.lastError);
     const restartsBefore = s0.engineRestarts;
