@@ -1,14 +1,16 @@
 /**
  * Graphs the engine derives from a model file at load (the lean backbone, the trimmed Mimi decoder) are kept on disk,
- * so later loads hand ONNX Runtime a file: no reading, rebuilding and copying of the source graph in JS, which is
- * most of a cold start on these machines and the top of its memory peak. An entry is keyed by the source file (path,
- * size, modification time), the derivation (its code and parameters) and replaces the older entries of the same
- * source; any file-system failure just means no cache.
+ * so later loads hand ONNX Runtime a file: no reading, rebuilding and copying of the source graph in JS. The weights
+ * go to an external-data file beside the graph, which ONNX Runtime maps instead of copying (an INT8 backbone loads
+ * in about half the CPU time and 40 MB less memory, an fp32 one in about a third). An entry is keyed by the source
+ * file (path, size, modification time) and the derivation (its code and parameters), and replaces the older entries
+ * of the same source; any file-system failure just means no cache.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { defaultCacheRoot } from '../../store/cacheDir';
+import { externalizeInitializers } from './onnxGraphEdit';
 
 export interface Derivation {
   /** Names the kind of graph (file name prefix). */
@@ -32,7 +34,8 @@ export function derivedGraph(source: string, d: Derivation, dir = graphCacheDir(
   const real = path.resolve(source);
   const st = statSync(real);
   const prefix = `${d.kind}-${hash(real, 12)}-`;
-  const file = path.join(dir, `${prefix}${hash(JSON.stringify([st.size, st.mtimeMs, d.identity]), 16)}.onnx`);
+  const name = `${prefix}${hash(JSON.stringify([st.size, st.mtimeMs, d.identity]), 16)}`;
+  const file = path.join(dir, `${name}.onnx`);
   if (existsSync(file)) return { file };
   const bytes = readFileSync(real);
   const built = d.build(bytes);
@@ -40,11 +43,21 @@ export function derivedGraph(source: string, d: Derivation, dir = graphCacheDir(
   try {
     mkdirSync(dir, { recursive: true });
     for (const f of readdirSync(dir)) if (f.startsWith(prefix)) rmSync(path.join(dir, f), { force: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, built);
-    renameSync(tmp, file);
+    // The weights first, the graph last: a graph file only exists with its data complete beside it.
+    const { model, blocks } = externalizeInitializers(built, `${name}.data`);
+    const tmp = `.${process.pid}.tmp`;
+    const fd = openSync(path.join(dir, `${name}.data${tmp}`), 'w');
+    try {
+      for (const b of blocks) writeSync(fd, b.bytes, 0, b.bytes.length, b.offset);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(path.join(dir, `${name}.data${tmp}`), path.join(dir, `${name}.data`));
+    writeFileSync(`${file}${tmp}`, model);
+    renameSync(`${file}${tmp}`, file);
+    return { file };
   } catch {
     // A read-only or full disk: load from memory this time and every time.
+    return { bytes: built };
   }
-  return { bytes: built };
 }

@@ -216,3 +216,40 @@ export function ringContext(model: Uint8Array, scope: string): number | undefine
   }
   return found.size === 1 ? [...found][0] : undefined;
 }
+
+/** A block of the external-data file: `bytes` belong at `offset`. */
+export interface ExternalBlock {
+  offset: number;
+  bytes: Uint8Array;
+}
+
+const PAGE = 4096;
+
+/**
+ * The model with every initializer of at least `minBytes` moved to an external-data file named `location` (next to
+ * the model), each at a page-aligned offset, so ONNX Runtime maps the weights from the file instead of copying them
+ * out of the model. TensorProto: raw_data 9 → external_data 13 (StringStringEntryProto key 1, value 2: location,
+ * offset, length) with data_location 14 = EXTERNAL (1).
+ */
+export function externalizeInitializers(model: Uint8Array, location: string, minBytes = 1024): { model: Uint8Array; blocks: ExternalBlock[] } {
+  const blocks: ExternalBlock[] = [];
+  let end = 0;
+  const enc = new TextEncoder();
+  const entry = (key: string, value: string): Field => ({ no: 13, wire: 2, value: serialize([{ no: 1, wire: 2, value: enc.encode(key) }, { no: 2, wire: 2, value: enc.encode(value) }]) });
+  const bytes = mapField(model, 7, (graph) =>
+    serialize(
+      parse(graph).map((f) => {
+        if (f.no !== 5 || f.wire !== 2) return f;
+        const fields = parse(f.value as Uint8Array);
+        const raw = fields.find((x) => x.no === 9 && x.wire === 2)?.value as Uint8Array | undefined;
+        if (!raw || raw.length < minBytes) return f;
+        const offset = Math.ceil(end / PAGE) * PAGE;
+        blocks.push({ offset, bytes: raw });
+        end = offset + raw.length;
+        const kept = fields.filter((x) => x.no !== 9);
+        return { ...f, value: serialize([...kept, entry('location', location), entry('offset', String(offset)), entry('length', String(raw.length)), { no: 14, wire: 0, value: 1 }]) };
+      }),
+    ),
+  );
+  return { model: bytes, blocks };
+}
