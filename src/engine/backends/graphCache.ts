@@ -24,6 +24,8 @@ export interface Derivation {
 export type Derived = { file: string } | { bytes: Uint8Array } | { reason: string; source: Uint8Array };
 
 const hash = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
+/** Bumped when the layout of cache entries changes. */
+const FORMAT = 2;
 
 /** The cache folder: POCKET_READER_GRAPH_CACHE if set (tests), else `<OS cache>/pocket-reader/graphs`. */
 export function graphCacheDir(): string {
@@ -34,7 +36,7 @@ export function derivedGraph(source: string, d: Derivation, dir = graphCacheDir(
   const real = path.resolve(source);
   const st = statSync(real);
   const prefix = `${d.kind}-${hash(real, 12)}-`;
-  const name = `${prefix}${hash(JSON.stringify([st.size, st.mtimeMs, d.identity]), 16)}`;
+  const name = `${prefix}${hash(JSON.stringify([FORMAT, st.size, st.mtimeMs, d.identity]), 16)}`;
   const file = path.join(dir, `${name}.onnx`);
   if (existsSync(file)) return { file };
   const bytes = readFileSync(real);

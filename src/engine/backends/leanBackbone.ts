@@ -1,8 +1,9 @@
 /**
- * The backbone on the lean step graph (leanBackboneGraph.ts). Each sequence owns one K and one V buffer per layer,
- * [heads, capacity, headDim], fed to every run without a copy; a run returns only its new rows, which are written
- * into place here (a few KB per step instead of the whole cache through JS). The buffers grow in steps of GROW
- * positions as the sequence fills, so attention reads little more than the filled positions.
+ * The backbone on the lean step graph (leanBackboneGraph.ts). Each sequence has one K and one V buffer per layer,
+ * [heads, size, headDim], fed to every run without a copy; a run returns only its new rows, which are written into
+ * place here (a few KB per step instead of the whole cache through JS). `size` grows in steps of GROW positions as
+ * the sequence fills (the rows move within storage sized for the whole chunk), so attention reads little more than
+ * the filled positions; storage passes from a finished sequence to the next, so a chunk start allocates nothing.
  */
 import * as ort from 'onnxruntime-node';
 import { rmSync } from 'node:fs';
@@ -26,9 +27,17 @@ interface HeadMajorVoice {
   values: Float32Array[];
 }
 
+/** K and V storage per layer for up to `capacity` positions. Unused slots hold finite stale values: always masked. */
+interface Storage {
+  capacity: number;
+  keys: Float32Array[];
+  values: Float32Array[];
+}
+
 class LeanSequence implements BackboneSequence {
   /** Buffer length in positions (≤ capacity). */
   size = 0;
+  /** Views of the storage: [heads, size, headDim] per layer. */
   keys: Float32Array[] = [];
   values: Float32Array[] = [];
   /** The buffers as graph inputs, rebuilt when they grow. */
@@ -37,6 +46,7 @@ class LeanSequence implements BackboneSequence {
   constructor(
     public positions: number,
     readonly capacity: number,
+    public storage: Storage | undefined,
   ) {}
 }
 
@@ -44,6 +54,8 @@ export class LeanBackbone implements Backbone {
   readonly kind = 'lean' as const;
   private readonly voices = new WeakMap<VoiceKv['stored'], HeadMajorVoice>();
   private readonly fetches: string[];
+  /** Storage of the last finished sequence, for the next one. */
+  private spare: Storage | undefined;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -97,12 +109,15 @@ export class LeanBackbone implements Backbone {
   }
 
   start(voice: VoiceKv, capacity: number): BackboneSequence {
-    const seq = new LeanSequence(voice.positions, capacity);
+    const spare = this.spare && this.spare.capacity >= capacity ? this.spare : undefined;
+    this.spare = spare ? undefined : this.spare;
+    const seq = new LeanSequence(voice.positions, capacity, spare ?? this.allocate(capacity));
     const v = this.headMajor(voice);
-    this.resize(seq, Math.min(capacity, voice.positions + FIRST), (dst, l, kind) => {
-      const src = (kind === 0 ? v.keys : v.values)[l];
-      copyRows(src, voice.positions, dst, seq.size, voice.positions, this.shape);
-    });
+    this.view(seq, Math.min(capacity, voice.positions + FIRST));
+    for (let l = 0; l < this.shape.layers; l++) {
+      copyRows(v.keys[l], voice.positions, seq.keys[l], seq.size, voice.positions, this.shape);
+      copyRows(v.values[l], voice.positions, seq.values[l], seq.size, voice.positions, this.shape);
+    }
     return seq;
   }
 
@@ -135,6 +150,8 @@ export class LeanBackbone implements Backbone {
 
   release(seq: BackboneSequence): void {
     const s = seq as LeanSequence;
+    if (s.storage && (!this.spare || this.spare.capacity < s.storage.capacity)) this.spare = s.storage;
+    s.storage = undefined;
     s.keys = [];
     s.values = [];
     s.feeds = {};
@@ -170,21 +187,32 @@ export class LeanBackbone implements Backbone {
     }
   }
 
-  /** Moves the filled rows into buffers of `size` positions. */
-  private grow(s: LeanSequence, size: number): void {
-    const old = { keys: s.keys, values: s.values, size: s.size };
-    this.resize(s, size, (dst, l, kind) => copyRows((kind === 0 ? old.keys : old.values)[l], old.size, dst, size, s.positions, this.shape));
+  private allocate(capacity: number): Storage {
+    const { layers, heads, headDim } = this.shape;
+    const buffers = () => Array.from({ length: layers }, () => new Float32Array(heads * capacity * headDim));
+    return { capacity, keys: buffers(), values: buffers() };
   }
 
-  private resize(s: LeanSequence, size: number, fill: (dst: Float32Array, layer: number, kind: 0 | 1) => void): void {
+  /** Widens the buffers to `size` positions, each head's filled rows moved up in place (last head first). */
+  private grow(s: LeanSequence, size: number): void {
+    const { heads, headDim } = this.shape;
+    const old = s.size;
+    this.view(s, size);
+    for (const buf of [...s.keys, ...s.values]) {
+      for (let h = heads - 1; h > 0; h--) buf.copyWithin(h * size * headDim, h * old * headDim, (h * old + s.positions) * headDim);
+    }
+  }
+
+  /** Points the sequence's buffers and graph inputs at `size` positions of its storage. */
+  private view(s: LeanSequence, size: number): void {
     const { layers, heads, headDim } = this.shape;
+    const storage = s.storage!;
     s.size = size;
-    s.keys = Array.from({ length: layers }, () => new Float32Array(heads * size * headDim));
-    s.values = Array.from({ length: layers }, () => new Float32Array(heads * size * headDim));
+    const n = heads * size * headDim;
+    s.keys = storage.keys.map((b) => b.subarray(0, n));
+    s.values = storage.values.map((b) => b.subarray(0, n));
     s.feeds = {};
     for (let l = 0; l < layers; l++) {
-      fill(s.keys[l], l, 0);
-      fill(s.values[l], l, 1);
       s.feeds[LEAN_IO.pastKey(l)] = new ort.Tensor('float32', s.keys[l], [heads, size, headDim]);
       s.feeds[LEAN_IO.pastValue(l)] = new ort.Tensor('float32', s.values[l], [heads, size, headDim]);
     }
@@ -206,7 +234,8 @@ export class LeanBackbone implements Backbone {
         for (let t = 0; t < n; t++) {
           for (let h = 0; h < heads; h++) {
             const src = ((kind * length + t) * heads + h) * headDim;
-            out.set(cache.subarray(src, src + headDim), (h * n + t) * headDim);
+            const dst = (h * n + t) * headDim;
+            for (let i = 0; i < headDim; i++) out[dst + i] = cache[src + i];
           }
         }
         (kind === 0 ? v.keys : v.values).push(out);
