@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { Services } from '../ui/services';
 import type { Command } from './command';
 import { chooseVoice } from './chooseVoice';
+import { createVoice } from './createVoice';
 import { downloadModel } from './downloadModel';
+import { manageVoices } from './manageVoices';
 import { nextSentence } from './nextSentence';
 import { previousSentence } from './previousSentence';
 import { readComments } from './readComments';
@@ -20,7 +22,7 @@ import { useLocalModel } from './useLocalModel';
 
 const publicCommands: Command[] = [
   readSelection, readDocument, readFromCursor, readComments, stop, togglePause, nextSentence, previousSentence,
-  saveAudio, chooseVoice, setSpeed, downloadModel, useLocalModel, showLog,
+  saveAudio, chooseVoice, createVoice, manageVoices, setSpeed, downloadModel, useLocalModel, showLog,
 ];
 
 export function registerCommands(svc: Services): vscode.Disposable {
