@@ -19,4 +19,5 @@ export const enum CommandId {
   // Internal: registered only outside production mode, never contributed.
   TestState = 'pocketReader._testState',
   TestCrashWorker = 'pocketReader._testCrashWorker',
+  TestCreateVoice = 'pocketReader._testCreateVoice',
 }

@@ -16,8 +16,10 @@ export function userVoices(svc: Services): UserVoiceStore {
 
 const CONSENT = 'I Have Consent';
 
-/** The whole flow; resolves with the new voice file, or undefined when the user stopped or it failed (reported). */
+/** The whole flow, consent first; resolves with the new voice file, or undefined when the user stopped or it failed. */
 export async function createVoiceFromRecording(svc: Services): Promise<string | undefined> {
+  let recording: vscode.Uri | undefined;
+  let name: string | undefined;
   try {
     const consent = await vscode.window.showWarningMessage(
       'Pocket Reader: make a voice only from a recording of yourself, or of someone who has explicitly agreed that you may make and use a copy of their voice.',
@@ -29,13 +31,14 @@ export async function createVoiceFromRecording(svc: Services): Promise<string | 
       CONSENT,
     );
     if (consent !== CONSENT) return undefined;
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false,
-      filters: { 'WAV recordings': ['wav', 'wave'] },
-      openLabel: 'Make a Voice from This Recording',
-      title: 'Pocket Reader: choose a recording (WAV, 3–30 s of one person speaking)',
-    });
-    const recording = picked?.[0];
+    recording = (
+      await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { 'WAV recordings': ['wav', 'wave'] },
+        openLabel: 'Make a Voice from This Recording',
+        title: 'Pocket Reader: choose a recording (WAV, 3–30 s of one person speaking)',
+      })
+    )?.[0];
     if (!recording) return undefined;
     if (recording.scheme !== 'file') {
       svc.errors.info('NOT_LOCAL', 'Pocket Reader: choose a recording on this computer.');
@@ -43,22 +46,36 @@ export async function createVoiceFromRecording(svc: Services): Promise<string | 
     }
     const store = userVoices(svc);
     const taken = (await store.list()).map((v) => v.name);
-    const name = await askName(store, taken, suggestName(recording.fsPath, taken), 'name the new voice');
-    if (name === undefined) return undefined;
+    name = await askName(store, taken, suggestName(recording.fsPath, taken), 'name the new voice');
+  } catch (err) {
+    svc.errors.report(err);
+    return undefined;
+  }
+  return name === undefined ? undefined : createVoice(svc, recording.fsPath, name);
+}
+
+/**
+ * Makes the voice `name` from `recording` (consent given) and stores it: the voice encoder is fetched first if
+ * needed, the engine does the work, the file is written whole. Failures are reported; resolves with the file.
+ */
+export async function createVoice(svc: Services, recording: string, name: string): Promise<string | undefined> {
+  try {
+    const store = userVoices(svc);
+    const problem = store.nameProblem(name, (await store.list()).map((v) => v.name));
+    if (problem) throw new Error(problem);
     const modelDir = await ensureEncoder(svc);
     if (!modelDir) return undefined;
-
-    const source = path.basename(recording.fsPath);
+    const source = path.basename(recording);
     const cloned = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Pocket Reader: making the voice “${name}” from ${source}…` },
       () =>
         svc.engine.get(modelDir, readConfig()).call('cloneVoice', {
-          recording: recording.fsPath,
+          recording,
           metadata: { 'pocket_reader.name': name, 'pocket_reader.recording': source, 'pocket_reader.consent': `confirmed by the user on ${new Date().toISOString()}` },
         }),
     );
     const voice = await store.add(name, cloned.safetensors);
-    svc.log.line(`voice "${voice.name}" made from ${recording.fsPath} (${cloned.seconds.toFixed(1)} s, ${cloned.positions} positions) → ${voice.file}`);
+    svc.log.line(`voice "${voice.name}" made from ${recording} (${cloned.seconds.toFixed(1)} s, ${cloned.positions} positions) → ${voice.file}`);
     for (const n of cloned.notices) svc.log.line(`voice "${voice.name}": ${n.message}`);
     const summary = `Pocket Reader: made the voice “${voice.name}” from ${cloned.seconds.toFixed(1)} s of ${source}.`;
     const notices = cloned.notices.map((n) => n.message).join(' ');
