@@ -131,6 +131,40 @@ describe('voice cloning on the official tiny-parity model', { skip }, () => {
   });
 });
 
+describe('voice cloning on the generated tiny model (its encoder takes any length)', { skip: skipUnless(path.join(tinyModelDir, 'reference', 'voice_clone', 'voice.safetensors'), 'generated tiny model with its voice encoder (npm run models:tiny)') }, () => {
+  const client = new EngineClient({ config: { modelDir: tinyModelDir, backend: 'onnx' }, workerPath: path.join(distDir, 'engine-worker.js') });
+  after(() => client.dispose());
+
+  test('a 2.5 s prompt (not whole frames) reproduces the PyTorch reference voice within 1e-4', async () => {
+    const ref = path.join(tinyModelDir, 'reference', 'voice_clone');
+    const prompt = readNpy(path.join(ref, 'prompt.npy')).data as Float32Array;
+    const r = await client.call('cloneVoice', { recording: writeWav(path.join(dir, 'gen-prompt.wav'), { sampleRate: 24000, bits: 32, encoding: 'float', samples: prompt }) });
+    assert.equal(r.positions, 33, 'BOS-before-voice + ceil(60000 / 1920) frames');
+    assert.deepEqual(r.notices.map((n) => n.kind), ['short']);
+    const mine = path.join(dir, 'gen-prompt.safetensors');
+    writeFileSync(mine, r.safetensors);
+    const got = await readSafetensors(mine);
+    for (const [name, w] of await readSafetensors(path.join(ref, 'voice.safetensors'))) {
+      assert.deepEqual(got.get(name)?.shape, w.shape, name);
+      if (w.dtype === 'I64') assert.deepEqual(toBigInt64(got.get(name)!), toBigInt64(w), name);
+      else assert.ok(maxAbsDiff(toFloat32(got.get(name)!), toFloat32(w)) <= 1e-4, `${name}: ${maxAbsDiff(toFloat32(got.get(name)!), toFloat32(w))}`);
+    }
+  });
+
+  test('a 40 s recording is cut to 30 s with a notice, and the 376-position voice speaks', async () => {
+    const r = await client.call('cloneVoice', { recording: writeWav(path.join(dir, 'forty.wav'), { sampleRate: 44100, bits: 16, samples: tone(40, 44100) }) });
+    assert.deepEqual(r.notices.map((n) => n.kind), ['cut']);
+    assert.equal(r.seconds, 30);
+    assert.equal(r.positions, 1 + 375);
+    const file = path.join(dir, 'forty.safetensors');
+    writeFileSync(file, r.safetensors);
+    assert.deepEqual((await readSafetensors(file)).get('transformer.layers.0.self_attn/cache')!.shape.slice(0, 3), [2, 1, 376]);
+    const h = client.synthesize('Hello world.', { voice: file, temperature: 0, lsdSteps: 1, seed: 1 });
+    for await (const _ of h);
+    assert.ok((await h.done).frames > 0);
+  });
+});
+
 const coremlDir = path.join(tinyModelDir, 'coreml');
 const skipCoreML = skipUnless(path.join(coremlDir, 'mimi_decoder.onnx'), 'tiny CoreML-contract model (models/generate.py --size tiny)');
 

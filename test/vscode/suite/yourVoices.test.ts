@@ -1,6 +1,6 @@
 // Your own voice in a real extension host: Create Voice from Recording… opens with a modal consent question; a voice
 // made from a WAV appears under "Your voices" in Choose Voice (driven through the page like a user), and reading
-// with it plays through the null sink. Uses the official tiny-parity model (it has the voice encoder) from ../shared.
+// with it plays through the null sink. Uses the project's tiny model (with its voice encoder).
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { readNpy } from '../../../src/engine/npy';
 import { writeWav } from '../../helpers/wavFixtures';
 import { skip, test } from './harness';
 import { page, screenshotThemes } from './page';
-import type { ReaderTestState } from './settings';
+import { useTinyModel, type ReaderTestState } from './settings';
 
 const EXTENSION_ID = 'pocket-reader.pocket-reader';
 const state = async () => (await vscode.commands.executeCommand<ReaderTestState>('pocketReader._testState'))!;
@@ -42,13 +42,12 @@ async function setup(): Promise<void> {
   if (!process.env.PULSE_SERVER) skip('no PULSE_SERVER (null sink not started)');
   const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
   await ext.activate();
-  model = path.resolve(ext.extensionPath, '..', 'shared', 'models', 'tiny-parity');
-  if (!existsSync(path.join(model, 'mimi_encoder.onnx'))) skip(`tiny-parity model with its voice encoder not found at ${model}`);
-  const cfg = vscode.workspace.getConfiguration('pocketReader');
-  await cfg.update('modelPath', model, vscode.ConfigurationTarget.Global);
-  await cfg.update('voice', 'voice', vscode.ConfigurationTarget.Global);
-  await cfg.update('speed', 1, vscode.ConfigurationTarget.Global);
+  model = path.join(ext.extensionPath, 'models', 'generated', 'tiny');
+  if (!existsSync(path.join(model, 'mimi_encoder.onnx'))) skip(`tiny model with its voice encoder not generated at ${model}`);
+  await useTinyModel(model);
 }
+
+const prompt = () => readNpy(path.join(model, 'reference', 'voice_clone', 'prompt.npy')).data as Float32Array;
 
 test('Create Voice from Recording… starts with a modal consent question, and nothing is made without an answer', async () => {
   await setup();
@@ -58,20 +57,20 @@ test('Create Voice from Recording… starts with a modal consent question, and n
   // The test host refuses modal dialogs (it would block), so the request itself is what it reports.
   assert.notDeepEqual(err, before);
   assert.match(err!.message, /refused to show dialog in tests.*make a voice only from a recording of yourself, or of someone who has explicitly agreed/s);
-});
+}, { timeoutMs: 120_000 });
 
 test('a voice made from a WAV appears under "Your voices" in Choose Voice, and reading with it plays', async () => {
   await setup();
   const dir = mkdtempSync(path.join(tmpdir(), 'pr-yourvoice-'));
   let file: string | undefined;
   try {
-    const prompt = readNpy(path.join(model, 'voice_prompt_audio.npy')).data as Float32Array;
-    const stereo = new Float32Array(prompt.length * 2).map((_, i) => prompt[i >> 1]!);
+    const mono = prompt();
+    const stereo = new Float32Array(mono.length * 2).map((_, i) => mono[i >> 1]!);
     const wav = writeWav(path.join(dir, 'Jo reading.wav'), { sampleRate: 24000, channels: 2, bits: 24, samples: stereo });
     file = await vscode.commands.executeCommand<string | undefined>('pocketReader._testCreateVoice', wav, 'Jo');
     assert.ok(file, `no voice made: ${JSON.stringify((await state()).lastError)}`);
     assert.equal(path.basename(file), 'Jo.safetensors');
-    assert.ok(statSync(file).size > 11 * 2 * 4 * 16 * 4 * 2, 'the state of 11 positions in both layers');
+    assert.ok(statSync(file).size > 2 * (2 * 33 * 64 * 4), 'the state of 33 positions in both layers');
 
     // Choose Voice, as a user: the section and the voice are in the quick pick; filtering and Enter pick it.
     const chosen = vscode.commands.executeCommand<string | undefined>('pocketReader.chooseVoice');
@@ -106,7 +105,7 @@ test('a voice made from a WAV appears under "Your voices" in Choose Voice, and r
     assert.equal((await state()).lastError?.code === 'UNKNOWN_VOICE', false);
   } finally {
     await vscode.commands.executeCommand('pocketReader.stop');
-    await vscode.workspace.getConfiguration('pocketReader').update('voice', 'voice', vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('pocketReader').update('voice', 'alba', vscode.ConfigurationTarget.Global);
     if (file) rmSync(file, { force: true });
     rmSync(dir, { recursive: true, force: true });
   }
@@ -117,8 +116,8 @@ test('Manage Your Voices renames with the item button, and the voice setting fol
   const dir = mkdtempSync(path.join(tmpdir(), 'pr-yourvoice-'));
   let file: string | undefined;
   try {
-    const prompt = readNpy(path.join(model, 'voice_prompt_audio.npy')).data as Float32Array;
-    const wav = writeWav(path.join(dir, 'take.wav'), { sampleRate: 48000, bits: 32, encoding: 'float', samples: new Float32Array(prompt.length * 2).map((_, i) => prompt[i >> 1]!) });
+    const mono = prompt();
+    const wav = writeWav(path.join(dir, 'take.wav'), { sampleRate: 48000, bits: 32, encoding: 'float', samples: new Float32Array(mono.length * 2).map((_, i) => mono[i >> 1]!) });
     file = await vscode.commands.executeCommand<string | undefined>('pocketReader._testCreateVoice', wav, 'Sam');
     assert.ok(file, `no voice made: ${JSON.stringify((await state()).lastError)}`);
     await vscode.workspace.getConfiguration('pocketReader').update('voice', file, vscode.ConfigurationTarget.Global);
@@ -139,7 +138,7 @@ test('Manage Your Voices renames with the item button, and the voice setting fol
     await page.press('Escape');
     assert.equal(await managed, undefined);
   } finally {
-    await vscode.workspace.getConfiguration('pocketReader').update('voice', 'voice', vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('pocketReader').update('voice', 'alba', vscode.ConfigurationTarget.Global);
     if (file) rmSync(file, { force: true });
     rmSync(dir, { recursive: true, force: true });
   }
