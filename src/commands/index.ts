@@ -16,7 +16,7 @@ import { saveAudio } from './saveAudio';
 import { setSpeed } from './setSpeed';
 import { showLog } from './showLog';
 import { stop } from './stop';
-import { testCrashWorker, testCreateVoice, testState } from './testHooks';
+import { testCreateVoice, testEngine, testShutdown, testState } from './testHooks';
 import { togglePause } from './togglePause';
 import { useLocalModel } from './useLocalModel';
 
@@ -27,6 +27,6 @@ const publicCommands: Command[] = [
 
 export function registerCommands(svc: Services): vscode.Disposable {
   const commands = [...publicCommands];
-  if (svc.context.extensionMode !== vscode.ExtensionMode.Production) commands.push(testState, testCrashWorker, testCreateVoice);
+  if (svc.context.extensionMode !== vscode.ExtensionMode.Production) commands.push(testState, testEngine, testShutdown, testCreateVoice);
   return vscode.Disposable.from(...commands.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.execute(svc, ...args))));
 }

@@ -1,14 +1,16 @@
 /** Everything one worker holds: the backend, the tokenizer and cached voice states; text in, audio out. */
 import { statSync } from 'node:fs';
+import { encodeVoice } from './backends/onnxEncoder';
 import type { Backend, SavedVoice, VoiceState } from './backend';
 import { coremlWanted, createBackend, loadCoreML, loadOnnxBackend, type BackendFactoryDeps } from './backendFactory';
 import type { WarmUp } from './coremlWarmup';
 import { resolveOnnxFiles, type OnnxModelFiles } from './modelFiles';
 import { generate, newStats, type AudioOut, type GenerateStats } from './pipeline';
-import type { EngineConfig, SynthesisOptions } from '../shared/protocol';
+import type { EngineConfig, ResumePoint, SynthesisOptions } from '../shared/protocol';
 import { iterateChunks } from '../text/chunk';
 import { loadSentencePiece } from '../text/sentencePiece';
 import type { Tokenizer } from '../text/tokenizer';
+import type { VoiceEncode } from './voiceEncoderThread';
 
 export const PREPARING_COREML = 'Preparing CoreML model…';
 
@@ -20,6 +22,8 @@ export interface EngineLoadOptions {
   onNote?: (message: string) => void;
   /** Per CoreML set + compute units: warmed (true) or the failure reason. Defaults to this thread's map. */
   warmState?: Map<string, true | string>;
+  /** Runs the voice encoder (default: on this thread). */
+  encodeVoice?: VoiceEncode;
 }
 
 /** Warm-up outcomes in this thread, so a reload neither warms twice nor retries a failed set. */
@@ -44,8 +48,13 @@ export class Engine {
     readonly note: string | undefined,
     readonly files: OnnxModelFiles,
     private readonly config: EngineConfig,
-    private readonly deps: BackendFactoryDeps | undefined,
+    private readonly opts: EngineLoadOptions,
   ) {}
+
+  /** The voice encoder, where the engine runs it. */
+  get encodeVoice(): VoiceEncode {
+    return this.opts.encodeVoice ?? encodeVoice;
+  }
 
   /** The backend new requests get (it can change from ONNX to CoreML between requests). */
   get backend(): Backend {
@@ -61,12 +70,12 @@ export class Engine {
     if (opts.warmUp && prior !== true && coremlWanted(config, opts.deps)) {
       const backend = await loadOnnxBackend(config, files, opts.deps);
       const note = typeof prior === 'string' ? `CoreML not used (${prior}); using ONNX Runtime` : `${PREPARING_COREML} (using ONNX Runtime meanwhile)`;
-      const e = new Engine(backend, await tokenizer, note, files, config, opts.deps);
+      const e = new Engine(backend, await tokenizer, note, files, config, opts);
       if (prior === undefined) e.warmInBackground(config, files, opts, (v) => state.set(key, v));
       return e;
     }
     const [{ backend, note }, tok] = await Promise.all([createBackend(config, files, opts.deps), tokenizer]);
-    return new Engine(backend, tok, note, files, config, opts.deps);
+    return new Engine(backend, tok, note, files, config, opts);
   }
 
   /** Warm-up off-thread, then a (now fast) CoreML load here between requests, then the swap. */
@@ -132,7 +141,7 @@ export class Engine {
     try {
       while (this.swapping) await this.swapping;
       if (this.current.prefillSavedVoice) return await this.current.prefillSavedVoice(rows, count);
-      const onnx = await loadOnnxBackend({ ...this.config, decoderThread: false }, this.files, this.deps);
+      const onnx = await loadOnnxBackend({ ...this.config, decoderThread: false }, this.files, this.opts.deps);
       try {
         return await onnx.prefillSavedVoice!(rows, count);
       } finally {
@@ -149,13 +158,14 @@ export class Engine {
     signal?: AbortSignal,
     onProgress?: (p: { textChunk: number; frames: number }) => void,
     stats: RequestStats = newStats(),
+    resume?: ResumePoint,
   ): AsyncGenerator<AudioOut> {
     this.active++;
     try {
       // Never swap mid-request: a swap in progress finishes first, and none starts while active > 0.
       while (this.swapping) await this.swapping;
       stats.backend = this.current;
-      yield* this.run(this.current, text, options, signal, onProgress, stats);
+      yield* this.run(this.current, text, options, signal, onProgress, stats, resume?.textChunk ?? 0);
     } finally {
       if (--this.active === 0) this.loadPendingWhenIdle();
     }
@@ -168,6 +178,7 @@ export class Engine {
     signal: AbortSignal | undefined,
     onProgress: ((p: { textChunk: number; frames: number }) => void) | undefined,
     stats: GenerateStats,
+    firstTextChunk: number,
   ): AsyncGenerator<AudioOut> {
     const info = backend.info;
     // The planner rejects empty or unspeakable text before anything is loaded.
@@ -179,7 +190,8 @@ export class Engine {
     });
     const voice = await this.voice(options.voice);
     const { voice: _voice, ...generation } = options;
-    yield* generate(backend, voice, chunks, { ...generation, signal, onProgress }, stats);
+    // Chunk planning is deterministic, so a resumed request re-plans and skips what was already delivered.
+    yield* generate(backend, voice, drop(chunks, firstTextChunk), { ...generation, signal, onProgress, firstTextChunk }, stats);
   }
 
   /** Resolves when the background warm-up (if any) has settled and any CoreML swap has finished (tests). */
@@ -195,6 +207,11 @@ export class Engine {
     await this.swapping;
     await this.current.dispose();
   }
+}
+
+function* drop<T>(items: Iterable<T>, n: number): Generator<T> {
+  let i = 0;
+  for (const item of items) if (i++ >= n) yield item;
 }
 
 /** Size and modification time of a file, or "missing" (the backend then reports it). */

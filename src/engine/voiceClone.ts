@@ -6,7 +6,6 @@
 import path from 'node:path';
 import { EngineError } from '../shared/errors';
 import type { ClonedVoice, EngineCalls } from '../shared/protocol';
-import { encodeVoice } from './backends/onnxEncoder';
 import type { Engine } from './engine';
 import type { OnnxModelFiles } from './modelFiles';
 import { readNpy } from './npy';
@@ -18,7 +17,7 @@ export async function cloneVoice(engine: Engine, params: EngineCalls['cloneVoice
   const info = engine.backend.info;
   const dim = info.conditioningDim;
   const prompt = await loadVoicePrompt(params.recording, info.sampleRate);
-  const voice = await encodeVoice(files.dir, prompt.audio, info.samplesPerFrame, dim);
+  const voice = await engine.encodeVoice(files.dir, prompt.audio, info.samplesPerFrame, dim);
   const bos = info.insertBosBeforeVoice ? bosBeforeVoice(files, dim) : new Float32Array(0);
   const rows = new Float32Array(bos.length + voice.rows.length);
   rows.set(bos);

@@ -35,7 +35,7 @@ async function rejectsWith(p: Promise<unknown>, code: string, message: RegExp): 
 }
 
 describe('voice cloning on the official tiny-parity model', { skip }, () => {
-  const client = new EngineClient({ config: { modelDir: tinyParityDir, backend: 'onnx' }, workerPath: path.join(distDir, 'engine-worker.js') });
+  const client = new EngineClient({ config: { modelDir: tinyParityDir, backend: 'onnx' }, entry: path.join(distDir, 'engine-host.js') });
   after(() => client.dispose());
   const prompt = skip ? new Float32Array(0) : (readNpy(path.join(tinyParityDir, 'voice_prompt_audio.npy')).data as Float32Array);
 
@@ -121,7 +121,7 @@ describe('voice cloning on the official tiny-parity model', { skip }, () => {
     const partial = path.join(dir, 'no-encoder');
     mkdirSync(partial);
     for (const f of readdirSync(tinyParityDir)) if (f !== 'mimi_encoder.onnx' && f !== 'golden') copyFileSync(path.join(tinyParityDir, f), path.join(partial, f));
-    const other = new EngineClient({ config: { modelDir: partial, backend: 'onnx' }, workerPath: path.join(distDir, 'engine-worker.js') });
+    const other = new EngineClient({ config: { modelDir: partial, backend: 'onnx' }, entry: path.join(distDir, 'engine-host.js') });
     try {
       const wav = writeWav(path.join(dir, 'p.wav'), { sampleRate: 24000, bits: 16, samples: prompt });
       await rejectsWith(other.call('cloneVoice', { recording: wav }), 'MODEL_MISSING', /mimi_encoder\.onnx \(the voice encoder\) is missing in .*no-encoder/);
@@ -132,7 +132,7 @@ describe('voice cloning on the official tiny-parity model', { skip }, () => {
 });
 
 describe('voice cloning on the generated tiny model (its encoder takes any length)', { skip: skipUnless(path.join(tinyModelDir, 'reference', 'voice_clone', 'voice.safetensors'), 'generated tiny model with its voice encoder (npm run models:tiny)') }, () => {
-  const client = new EngineClient({ config: { modelDir: tinyModelDir, backend: 'onnx' }, workerPath: path.join(distDir, 'engine-worker.js') });
+  const client = new EngineClient({ config: { modelDir: tinyModelDir, backend: 'onnx' }, entry: path.join(distDir, 'engine-host.js') });
   after(() => client.dispose());
 
   test('a 2.5 s prompt (not whole frames) reproduces the PyTorch reference voice within 1e-4', async () => {

@@ -14,6 +14,9 @@ import { makeDimSymbolic } from './onnxGraphEdit';
 import { createSession } from './onnxSession';
 import { checkVoiceState, filledTensor, savedVoiceFromState, voiceStateTensors } from './onnxState';
 
+/** Voice positions per backbone run when prefilling a recorded voice (30 s fill 376). */
+const PREFILL_BLOCK = 64;
+
 export interface OnnxBackendOptions {
   threads?: number;
   /** Decode Mimi on a second thread (needs the bundled decoder-worker.js next to this code). */
@@ -180,7 +183,12 @@ export class OnnxBackend implements Backend {
     const capacity = this.dynamicCache ? count : max;
     const empty = this.flowEntries.map((e) => filledTensor(e.key === 'cache' ? { ...e, shape: e.shape.map((d, i) => (i === 2 ? capacity : d)) } : e));
     const s = new OnnxSequence(empty, 0, capacity);
-    await this.runMain(s, this.emptyLatent, new ort.Tensor('float32', rows, [1, count, this.info.conditioningDim]));
+    const d = this.info.conditioningDim;
+    // In blocks (the same state, causally): each run stays short enough for the engine to answer its heartbeats.
+    for (let at = 0; at < count; at += PREFILL_BLOCK) {
+      const n = Math.min(PREFILL_BLOCK, count - at);
+      await this.runMain(s, this.emptyLatent, new ort.Tensor('float32', rows.slice(at * d, (at + n) * d), [1, n, d]));
+    }
     return savedVoiceFromState(this.flowEntries, s.tensors, count);
   }
 
