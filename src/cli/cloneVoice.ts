@@ -1,7 +1,8 @@
 /** `npm run say -- --clone-voice IN.wav --out-voice OUT.safetensors`: a voice file from a recording, on this machine. */
 import path from 'node:path';
 import type { EngineClient } from '../client/engineClient';
-import { statOrNull, writeFileAtomic } from '../store/files';
+import { writeWhole } from '../audio/partialFile';
+import { statOrNull } from '../store/files';
 
 export async function cloneVoiceToFile(client: EngineClient, recording: string, outFile: string, force: boolean): Promise<void> {
   const out = path.resolve(outFile);
@@ -13,7 +14,7 @@ export async function cloneVoiceToFile(client: EngineClient, recording: string, 
     metadata: { 'pocket_reader.recording': path.basename(recording), 'pocket_reader.created': new Date().toISOString() },
   });
   for (const n of voice.notices) console.error(`note: ${n.message}`);
-  await writeFileAtomic(out, voice.safetensors, force).catch((e: NodeJS.ErrnoException) => {
+  await writeWhole(out, voice.safetensors, force).catch((e: NodeJS.ErrnoException) => {
     throw e.code === 'EEXIST' ? exists() : e;
   });
   console.error(`voice made from ${voice.seconds.toFixed(1)} s of ${path.basename(recording)} (${voice.positions} positions); wrote ${out}`);

@@ -1,7 +1,7 @@
-/** Small filesystem helpers shared by the downloader, the model store and the voice files. */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+/** Small filesystem helpers shared by the downloader and the model store. */
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
-import { access, constants, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { EngineError } from '../shared/errors';
 
 export async function statOrNull(p: string): Promise<Stats | null> {
@@ -50,22 +50,6 @@ export async function ensureWritableDir(dir: string): Promise<void> {
     await access(dir, constants.W_OK);
   } catch (err) {
     throw writeFailure(err, dir) ?? new EngineError('DOWNLOAD_FAILED', `Cannot use ${dir} as the model folder: ${errorMessage(err)}`);
-  }
-}
-
-/**
- * Writes `bytes` to a temporary file beside `file` and renames it into place, so `file` is never half-written. Without
- * `overwrite`, an existing `file` fails with EEXIST and is left alone.
- */
-export async function writeFileAtomic(file: string, bytes: Uint8Array, overwrite = false): Promise<void> {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, bytes, { flag: 'wx' });
-  try {
-    if (!overwrite && (await statOrNull(file))) throw Object.assign(new Error(`${file} already exists`), { code: 'EEXIST' });
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
   }
 }
 

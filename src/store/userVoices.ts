@@ -4,7 +4,8 @@
  */
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { statOrNull, writeFileAtomic } from './files';
+import { writeWhole } from '../audio/partialFile';
+import { statOrNull } from './files';
 
 export interface UserVoice {
   name: string;
@@ -58,7 +59,7 @@ export class UserVoiceStore {
   async add(name: string, bytes: Uint8Array): Promise<UserVoice> {
     await mkdir(this.dir, { recursive: true });
     const file = this.fileFor(name);
-    await writeFileAtomic(file, bytes);
+    await writeWhole(file, bytes, false);
     return { name: name.trim(), file, created: new Date() };
   }
 

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { onnxManifest } from '../store/modelStore';
 import { readConfig, updateGlobal } from './config';
 import type { Services } from './services';
+import { voiceLabel } from './statusBar';
 import { yourVoiceItems, type YourVoiceItem } from './yourVoices';
 
 interface VoiceItem extends YourVoiceItem {
@@ -28,7 +29,7 @@ export async function chooseVoice(svc: Services): Promise<string | undefined> {
   }));
   items.push(...(await yourVoiceItems(svc, current)));
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(file) Voice file…', description: 'a .safetensors voice state', browse: true });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Pocket Reader: choose a voice', placeHolder: `current: ${current}` });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Pocket Reader: choose a voice', placeHolder: `current: ${voiceLabel(current)}` });
   if (!pick) return undefined;
   if (pick.run) return pick.run();
   let voice = pick.voice;

@@ -42,5 +42,5 @@ test('add, list, rename and remove; an existing voice is never replaced', async 
   assert.equal(path.basename(cased.file), 'ME.safetensors');
   await s.remove(cased);
   assert.deepEqual((await s.list()).map((v) => v.name), ['Anna']);
-  assert.deepEqual(readdirSync(path.join(root, 'voices')).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
+  assert.deepEqual(readdirSync(path.join(root, 'voices')).filter((f) => f.endsWith('.partial')), [], 'no temporary files left');
 });
