@@ -48,7 +48,7 @@ async function drain(client: EngineClient, text: string, options: SynthesisOptio
   return { stats: await h.done, firstChunkMs };
 }
 
-/** One voice made from `seconds` of a 44.1 kHz tone (resampled, encoded, prefilled), on the worker already loaded. */
+/** One voice made from `seconds` of a 44.1 kHz tone (resampled, encoded, prefilled) by the engine already loaded. */
 async function cloneMs(client: EngineClient, seconds: number): Promise<{ ms: number; positions: number; seconds: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pr-bench-'));
   try {
@@ -106,7 +106,6 @@ async function main(): Promise<void> {
   const coldTotal = performance.now() - tCold;
   const warm: { stats: ChunkStats; firstChunkMs: number }[] = [];
   for (let i = 0; i < Number(values.runs); i++) warm.push(await drain(client, TEXT, options));
-  const rssSynthesis = process.resourceUsage().maxRSS;
   const clone = existsSync(path.join(modelDir, 'mimi_encoder.onnx')) ? await cloneMs(client, Number(values['clone-seconds'])) : undefined;
   await client.dispose();
   const yardstickAfter = await matmulMs(1);
@@ -122,8 +121,8 @@ async function main(): Promise<void> {
     ['backbone per frame', `${pick((r) => r.stats.backboneMs).toFixed(1)} ms`],
     ['flow head per frame', `${pick((r) => r.stats.flowMs).toFixed(1)} ms (${options.lsdSteps} LSD step${options.lsdSteps > 1 ? 's' : ''})`],
     ['Mimi decode per frame', `${pick((r) => r.stats.decodeMs).toFixed(1)} ms (${config.decoderThread ? 'own thread, overlapped' : 'inline'})`],
-    ['process peak RSS', `${(rssSynthesis / 1024).toFixed(0)} MiB`],
-    ['voice from a recording', clone ? `${clone.seconds} s of 44.1 kHz audio → ${clone.positions} positions in ${clone.ms.toFixed(0)} ms (peak RSS then ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)` : 'no mimi_encoder.onnx in the set'],
+    ['process peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
+    ['voice from a recording', clone ? `${clone.seconds} s of 44.1 kHz audio → ${clone.positions} positions in ${clone.ms.toFixed(0)} ms` : 'no mimi_encoder.onnx in the set'],
     ['yardstick 1024³ fp32 MatMul, 1 thread', `${yardstickBefore.toFixed(1)} ms before, ${yardstickAfter.toFixed(1)} ms after`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
