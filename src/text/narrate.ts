@@ -25,7 +25,7 @@ const MARKDOWN_IDS = new Set(['markdown']);
  * - everything else: plain text, paragraphs split at blank lines.
  */
 export function narrate(source: string, opts: NarrateOptions): Segment[] {
-  return blocksToSegments(blocksFor(source, opts));
+  return blocksToSegments(blocksFor(source, opts), opts.language);
 }
 
 function blocksFor(source: string, opts: NarrateOptions): Iterable<Block> {

@@ -23,6 +23,8 @@ export interface Segment {
   pauseAfterMs: number;
 }
 
+import type { LanguageCode } from './language/codes';
+
 export interface NarrateOptions {
   /** VS Code language id: 'markdown' gets the Markdown reader, everything else plain text or comments. */
   languageId: string;
@@ -30,4 +32,6 @@ export interface NarrateOptions {
   codeBlocks: 'skip' | 'announce';
   /** For code files: read only the comments. Ignored for languages without a known comment syntax. */
   commentsOnly?: boolean;
+  /** The natural language read (numbers, abbreviations, sentence ends); default English. */
+  language?: LanguageCode;
 }

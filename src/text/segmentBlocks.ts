@@ -1,3 +1,4 @@
+import type { LanguageCode } from './language/codes';
 import type { MappedText } from './mappedText';
 import { normalize } from './normalize';
 import { PAUSE_MS } from './pauses';
@@ -15,7 +16,7 @@ export type Block =
   /** Lengthens the pause before whatever comes next (a thematic break). */
   | { kind: 'break'; pauseMs: number };
 
-export function blocksToSegments(blocks: Iterable<Block>): Segment[] {
+export function blocksToSegments(blocks: Iterable<Block>, lang: LanguageCode = 'en'): Segment[] {
   const out: Segment[] = [];
   for (const block of blocks) {
     if (block.kind === 'break') {
@@ -29,8 +30,8 @@ export function blocksToSegments(blocks: Iterable<Block>): Segment[] {
       continue;
     }
     const before = out.length;
-    for (const span of splitSentences(block.text)) {
-      const text = normalize(span.text);
+    for (const span of splitSentences(block.text, lang)) {
+      const text = normalize(span.text, lang);
       if (!/[\p{L}\p{N}]/u.test(text)) continue;
       push(out, { text, start: span.start, end: span.end, kind: block.kind, pauseAfterMs: PAUSE_MS.sentence });
     }

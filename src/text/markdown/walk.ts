@@ -1,4 +1,5 @@
 import type { Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
+import { RULES } from '../language/rules';
 import type { Block } from '../segmentBlocks';
 import { MappedText } from '../mappedText';
 import { PAUSE_MS } from '../pauses';
@@ -7,8 +8,6 @@ import { appendAlt, phrasingText, range, type Doc } from './inline';
 
 /** The kind a paragraph takes from its nearest container: "> - item" is a list item. */
 type ProseKind = 'paragraph' | 'listItem' | 'quote';
-
-export const CODE_ANNOUNCEMENT = 'Code block skipped.';
 
 /**
  * Walks the tree in document order and returns blocks. Code, HTML, front matter and link or
@@ -52,7 +51,7 @@ export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
       case 'code': {
         const r = range(doc, node);
         if (opts.codeBlocks === 'announce' && r) {
-          blocks.push({ kind: 'codeAnnouncement', words: CODE_ANNOUNCEMENT, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.codeAnnouncement });
+          blocks.push({ kind: 'codeAnnouncement', words: RULES[opts.language ?? 'en'].words.codeSkipped, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.codeAnnouncement });
         }
         break;
       }
