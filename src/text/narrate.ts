@@ -28,6 +28,11 @@ export function narrate(source: string, opts: NarrateOptions): Segment[] {
   return blocksToSegments(blocksFor(source, opts), opts.language);
 }
 
+/** The raw prose of each block (nothing normalised yet): what language identification looks at. */
+export function* proseBlocks(source: string, opts: NarrateOptions): Generator<string> {
+  for (const block of blocksFor(source, opts)) if ('text' in block) yield block.text.text;
+}
+
 function blocksFor(source: string, opts: NarrateOptions): Iterable<Block> {
   if (MARKDOWN_IDS.has(opts.languageId)) {
     const { root, bomLength } = parseMarkdown(source);
