@@ -77,6 +77,13 @@ export function packFor(language: LanguageCode, size: ModelSize = 'standard'): L
   };
 }
 
+const BY_STEM: Record<string, LanguageCode> = { english: 'en', french: 'fr', german: 'de', italian: 'it', portuguese: 'pt', spanish: 'es' };
+
+/** The language a bundle speaks, from its name (`german_24l`, `english_2026-04`); unknown names (test models) are English. */
+export function languageOfBundle(bundleName: string | undefined): LanguageCode {
+  return BY_STEM[(bundleName ?? '').split('_')[0]!] ?? 'en';
+}
+
 /** Every bundle the ONNX repository publishes (tests, README). */
 export function publishedBundles(): string[] {
   return [...new Set((['en', 'fr', 'de', 'it', 'pt', 'es'] as const).flatMap((l) => [packFor(l, 'standard').bundle, packFor(l, 'large').bundle]))];

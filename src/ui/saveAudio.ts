@@ -30,7 +30,7 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
 
   let modelDir: string | undefined;
   try {
-    modelDir = await svc.models.ensureReady();
+    modelDir = await svc.models.ensureReady(target.language.language);
   } catch (err) {
     svc.errors.report(err);
     return undefined;
@@ -40,7 +40,7 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   const writer = await openWriter(svc, document);
   if (!writer) return undefined;
   const engine = svc.engine.synthesizer(modelDir, readConfig());
-  const options = synthesisOptions(readConfig());
+  const options = synthesisOptions(readConfig(), target.language.language);
   const segments = target.segments;
   const t0 = performance.now();
 
