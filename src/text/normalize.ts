@@ -136,7 +136,10 @@ function timeRules(r: LanguageRules): Rule[] {
 function build(r: LanguageRules): readonly Rule[] {
   const w = r.words;
   const AMOUNT = amountSource(r);
-  const abbreviations = Object.keys(r.abbreviations).sort((a, b) => b.length - a.length).map(abbreviationSource).join('|');
+  const keys = Object.keys(r.abbreviations).sort((a, b) => b.length - a.length);
+  const abbreviations = keys.map(abbreviationSource).join('|');
+  // Cheap guard: a dot, or one of the abbreviations written without one ("vs", "Mme").
+  const abbreviationGuard = new RegExp(['\\.', ...keys.filter((k) => !k.includes('.')).map(escape)].join('|'), 'iu');
   const units = Object.keys(r.units).join('|');
   // "$3 million": only English writes the scale word after a symbol-first amount.
   const scales = r.lang === 'en' ? `(\\s(?:thousand|million|billion|trillion)${NA})?` : '()';
@@ -165,7 +168,7 @@ function build(r: LanguageRules): readonly Rule[] {
     [/\d\+/, re(`(?<=\\d)\\+(?![\\p{L}\\p{N}])`), () => ` ${w.plus}`],
     [/#\d/, re(`#(?=\\d+${NA})`), () => `${w.number} `],
     // Abbreviations. A dotted one must not be followed by a letter ("e.g.x" is not "e.g.").
-    [/./, re(`${NB}(?:${abbreviations})(?![\\p{L}\\p{N}])`, 'giu'), (m, ...rest) => abbreviation(r, m, rest)],
+    [abbreviationGuard, re(`${NB}(?:${abbreviations})(?![\\p{L}\\p{N}])`, 'giu'), (m, ...rest) => abbreviation(r, m, rest)],
     // Numbers with a meaning beyond their value.
     ...dateRules(r),
     ...timeRules(r),
