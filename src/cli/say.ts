@@ -17,6 +17,7 @@ import { isLanguageCode } from '../text/language/codes';
 import { chooseLanguage } from '../text/language/detect';
 import { narrate } from '../text/narrate';
 import { dryRunText, languageIdForPath } from './dryRun';
+import { NARRATION_FLAGS, NARRATION_USAGE, narrationOptions } from './narrationFlags';
 import { resolveModelDir } from './modelDir';
 
 const USAGE = `usage: npm run say -- [options] "text to speak"
@@ -31,7 +32,8 @@ const USAGE = `usage: npm run say -- [options] "text to speak"
   --lsd-steps N       flow-head steps (default 1)
   --backend B         auto | onnx | coreml (default auto)
   --threads N         backbone threads (default 1; the Mimi decoder has its own thread)
-  --dry-run           print "language: <code>", then what would be spoken, line by line, without synthesizing`;
+  --dry-run           print "language: <code>", then what would be spoken, line by line, without synthesizing
+${NARRATION_USAGE}`;
 
 async function readInput(file: string | undefined, positional: string[]): Promise<{ text: string; languageId: string }> {
   if (file) {
@@ -63,6 +65,7 @@ async function main(): Promise<number> {
       language: { type: 'string', default: 'auto' },
       'model-size': { type: 'string', default: 'standard' },
       'dry-run': { type: 'boolean', default: false },
+      ...NARRATION_FLAGS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -72,6 +75,7 @@ async function main(): Promise<number> {
   }
   if (values.language !== 'auto' && !isLanguageCode(values.language)) throw new Error(`--language must be auto, en, fr, de, it, pt or es (got "${values.language}")`);
   if (values['model-size'] !== 'standard' && values['model-size'] !== 'large') throw new Error(`--model-size must be standard or large (got "${values['model-size']}")`);
+  const narration = narrationOptions(values);
   const input = await readInput(values.file, positionals);
   const { language } = await chooseLanguage({
     setting: values.language as 'auto',
@@ -80,12 +84,14 @@ async function main(): Promise<number> {
     displayLanguage: process.env.LC_ALL || process.env.LANG || Intl.DateTimeFormat().resolvedOptions().locale,
   });
   if (values['dry-run']) {
-    process.stdout.write(dryRunText(input.text, input.languageId, { language }) + '\n');
+    process.stdout.write(dryRunText(input.text, input.languageId, { ...narration, language }) + '\n');
     return 0;
   }
   // Documents are read as prose: Markdown structure, code and URLs never reach the model.
   const text =
-    input.languageId === 'plaintext' ? input.text : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip', language }).map((s) => s.text).join(' ');
+    input.languageId === 'plaintext'
+      ? input.text
+      : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip', ...narration, language }).map((s) => s.text).join(' ');
   if (!text.trim()) {
     console.error('Nothing to say: give text as an argument, with --file, or on stdin.\n\n' + USAGE);
     return 2;

@@ -2,7 +2,8 @@
  * Makes text speakable the way a person would read it aloud, in the document's language. Works on spoken text only
  * (segment offsets are computed before this runs). Every rule is a row in the table rulesFor() builds from the
  * language's words (./language/*.ts), applied in order; each rule is conservative and only substitutes, so no
- * word is ever dropped (emoji and arrows are symbols, not words).
+ * word is ever dropped (emoji, arrows and bullets are symbols, not words; emoji that stand for a word were named
+ * before this runs).
  */
 import type { LanguageCode } from './language/codes';
 import { cardinal, digitByDigit, ordinal, year } from './language/numberWords';
@@ -71,19 +72,33 @@ function speakUrl(url: string): string {
   return host ? host + trailing : url;
 }
 
+/** The text before and after a match, from a replacer's trailing (offset, whole) arguments. */
+function around(match: string, rest: unknown[]): [before: string, after: string] {
+  const [offset, whole] = rest.slice(-2) as [number, string];
+  return [whole.slice(0, offset), whole.slice(offset + match.length)];
+}
+
 /** "A -> B" → "A to B"; an arrow with nothing on one side (a bullet, a trailing hint) is dropped. */
 function arrow(to: string, match: string, rest: unknown[]): string {
-  const [offset, whole] = rest.slice(-2) as [number, string];
-  const before = whole.slice(0, offset).trim();
-  const after = whole.slice(offset + match.length).trim();
-  return before && after ? ` ${to} ` : ' ';
+  const [before, after] = around(match, rest);
+  return before.trim() && after.trim() ? ` ${to} ` : ' ';
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** A bullet between two words is a comma's pause; next to punctuation or at an end it is nothing. */
+function separator(match: string, rest: unknown[]): string {
+  const [before, after] = around(match, rest);
+  const last = before.trimEnd().at(-1) ?? '';
+  const next = after.trimStart()[0] ?? '';
+  if (match.trim() === match && WORD_CHAR.test(before.at(-1) ?? '') && WORD_CHAR.test(after[0] ?? '')) return match;
+  return WORD_CHAR.test(last) && WORD_CHAR.test(next) ? ', ' : ' ';
 }
 
 /** Abbreviation → words; a trailing "." survives at the end of the text so the sentence still ends. */
 function abbreviation(r: LanguageRules, match: string, rest: unknown[]): string {
-  const [offset, whole] = rest.slice(-2) as [number, string];
   const words = capitalizeLike(match, abbreviationWords(r).get(match.toLowerCase().replace(/\s+/g, ''))!);
-  const atEnd = whole.slice(offset + match.length).trim() === '';
+  const atEnd = around(match, rest)[1].trim() === '';
   return atEnd && match.endsWith('.') ? `${words}.` : words;
 }
 
@@ -104,13 +119,13 @@ function abbreviationSource(key: string): string {
 const validDate = (d: number, m: number) => d >= 1 && d <= 31 && m >= 1 && m <= 12;
 
 /** The text before a match, for rules whose words depend on it (German "am zweiten Mai"). */
-function before(rest: unknown[]): string {
+function textBefore(rest: unknown[]): string {
   const [offset, whole] = rest.slice(-2) as [number, string];
   return whole.slice(0, offset);
 }
 
 function dateRules(r: LanguageRules): Rule[] {
-  const spoken = (d: string, m: string, y: string | undefined, rest: unknown[]) => r.date(Number(d), Number(m), y === undefined ? '' : year(y, r.lang), before(rest));
+  const spoken = (d: string, m: string, y: string | undefined, rest: unknown[]) => r.date(Number(d), Number(m), y === undefined ? '' : year(y, r.lang), textBefore(rest));
   const rules: Rule[] = [[/\d/, re(`${NB}(\\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])${NA}`), (_, y, m, d, ...rest) => spoken(d!, m!, y!, rest)]];
   if (r.localDate) {
     const sep = r.localDate === 'dmy.' ? '\\.' : '\\/';
@@ -119,7 +134,7 @@ function dateRules(r: LanguageRules): Rule[] {
   if (r.lang === 'de') {
     // "am 3. März 2025": the dot makes the day an ordinal; the month and year follow as written.
     const months = r.months.join('|');
-    rules.push([/\d\.\s/, re(`${NB}(\\d{1,2})\\.\\s(?=(?:${months})${NA})`), (m, d, ...rest) => (validDate(Number(d), 1) ? `${r.date(Number(d), 0, '', before(rest))} ` : m)]);
+    rules.push([/\d\.\s/, re(`${NB}(\\d{1,2})\\.\\s(?=(?:${months})${NA})`), (m, d, ...rest) => (validDate(Number(d), 1) ? `${r.date(Number(d), 0, '', textBefore(rest))} ` : m)]);
   }
   return rules;
 }
@@ -160,6 +175,11 @@ function build(r: LanguageRules): readonly Rule[] {
     [/:\/\/|www\./, re(`${NB}(?:https?|ftp):\\/\\/[^\\s<>()\\[\\]]+|${NB}www\\.[^\\s<>()\\[\\]]+`), (url) => speakUrl(url)],
     // Symbols.
     [/©/, /©/g, () => ` ${w.copyright} `],
+    // Bullets between items ("Docs • Blog") are a pause, not a word; inside a word ("l·l") they stay.
+    [/[•·▪‣◦⁃∙]/, /\s*[•·▪‣◦⁃∙]+\s*/g, (m, ...rest) => separator(m, rest)],
+    // "!!!!" and "???" are read as one mark.
+    [/[!?]{2}/, /[!?]{2,}/g, (m) => (m.includes('?') ? '?' : '!')],
+    [/\.{4}/, /\.{4,}/g, () => '...'],
     [/[\u00A9-\uFFFF]/, re('[\\p{Extended_Pictographic}\\u{1F1E6}-\\u{1F1FF}\\u{1F3FB}-\\u{1F3FF}\\uFE0F\\u200D\\u20E3]'), () => ''],
     [/->|→|⟶|⇒/, /\s*(?:->|→|⟶|⇒)\s*/g, (m, ...rest) => arrow(w.to, m, rest)],
     [/&/, /\s*&\s*/g, () => ` ${w.and} `],

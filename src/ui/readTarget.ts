@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { commentSyntaxFor } from '../text/commentSyntax';
 import { chooseLanguage, type LanguageChoice } from '../text/language/detect';
-import { narrate, segmentAt, type Segment } from '../text/narrate';
+import { narrate, segmentAt, type NarrateOptions, type Segment } from '../text/narrate';
 import { paragraphAt } from '../text/paragraph';
 import { isHuge, looksBinary } from '../text/readable';
 import type { PocketReaderConfig } from './config';
@@ -49,6 +49,13 @@ export async function buildTarget(
     errors.info('EMPTY_DOCUMENT', `${fileName(document)} is empty: there is nothing to read.`);
     return undefined;
   }
+  const base: NarrateOptions = {
+    languageId: document.languageId,
+    codeBlocks: cfg.codeBlocks,
+    tables: cfg.tables,
+    announceHeadings: cfg.announceHeadings,
+    emoji: cfg.emoji,
+  };
   const picked = selections.filter((s) => !s.isEmpty).sort((a, b) => a.start.compareTo(b.start));
   const useSelection = mode === 'selection' || (mode === 'selectionOrDocument' && picked.length > 0);
 
@@ -63,12 +70,12 @@ export async function buildTarget(
       ranges = [para];
     }
     const language = await languageOf(document, cfg, ranges.map((r) => text.slice(r.start, r.end)).join('\n\n'));
-    const opts = { languageId: document.languageId, codeBlocks: cfg.codeBlocks, language: language.language };
+    const opts = { ...base, language: language.language };
     const segments = ranges.flatMap((r) => narrate(text.slice(r.start, r.end), opts).map((s) => ({ ...s, start: s.start + r.start, end: s.end + r.start })));
     return nonEmpty(document, segments, language, errors, 'The selection has nothing to read aloud (only code or markup?).');
   }
   const language = await languageOf(document, cfg);
-  const opts = { languageId: document.languageId, codeBlocks: cfg.codeBlocks, language: language.language };
+  const opts = { ...base, language: language.language };
 
   if (isHuge(text)) {
     const mb = (text.length / 1e6).toFixed(1);

@@ -12,6 +12,7 @@ import { Highlighter } from './highlighter';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
 import type { Services } from './services';
+import type { Segment } from '../text/narrate';
 
 interface Active {
   session: ReadingSession;
@@ -36,6 +37,8 @@ export interface ReaderTestState {
   engineRunning: boolean;
   enginePid: number | undefined;
   engineRestarts: number;
+  /** What the latest read speaks (document offsets), kept after it ends. */
+  lastRead: Segment[];
   /** The language of the current (or last) reading and the model folder the engine was given. */
   language: LanguageChoice | undefined;
   modelDir: string | undefined;
@@ -46,6 +49,7 @@ export class Reader implements vscode.Disposable {
   private lastLanguage: LanguageChoice | undefined;
   /** Bumped by every read/stop, so a slow read that was overtaken does not start. */
   private generation = 0;
+  private lastRead: Segment[] = [];
 
   constructor(private readonly svc: Services) {}
 
@@ -60,6 +64,7 @@ export class Reader implements vscode.Disposable {
     const cfg = readConfig();
     const target = await buildTarget(editor.document, editor.selections, mode, cfg, this.svc.errors);
     if (!target || gen !== this.generation) return;
+    this.lastRead = target.segments;
 
     let modelDir: string | undefined;
     try {
@@ -156,6 +161,7 @@ export class Reader implements vscode.Disposable {
       engineRunning: this.svc.engine.current?.running ?? false,
       enginePid: this.svc.engine.current?.pid,
       engineRestarts: this.svc.engine.current?.restarts ?? 0,
+      lastRead: this.lastRead,
       language: a?.language ?? this.lastLanguage,
       modelDir: this.svc.engine.modelDir,
     };

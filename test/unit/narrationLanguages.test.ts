@@ -116,6 +116,12 @@ describe('sentences per language', () => {
     assert.deepEqual(segs, ['Installation', 'Am dritten März zweitausendfünfundzwanzig kamen eintausendzweihundertvierunddreißig Nutzer (zweiundvierzig Prozent).', 'Codeblock übersprungen.']);
   });
 
+  test('emoji that stand for a word are named in the language (CLDR names)', () => {
+    assert.deepEqual(texts('Mit ❤️ gemacht.', 'de'), ['Mit rotes Herz gemacht.']);
+    assert.deepEqual(texts('Fait avec ❤️ à Lyon.', 'fr'), ['Fait avec cœur rouge à Lyon.']);
+    assert.deepEqual(texts('Hecho con ❤️ en Madrid.', 'es'), ['Hecho con corazón rojo en Madrid.']);
+  });
+
   test('without a language, narration stays English', () => {
     assert.deepEqual(texts('It costs €20.', 'en'), texts('It costs €20.', undefined as unknown as LanguageCode));
   });

@@ -11,7 +11,7 @@ export const de: LanguageRules = {
   words: {
     decimal: 'Komma', dot: 'Punkt', percent: 'Prozent', and: 'und', plus: 'plus', minus: 'minus', plusMinus: 'plus minus',
     approximately: 'ungefähr', number: 'Nummer', copyright: 'Copyright', to: 'nach', times: 'mal', version: 'Version',
-    degree: ['Grad', 'Grad'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Codeblock übersprungen.',
+    degree: ['Grad', 'Grad'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Codeblock übersprungen.', tableSkipped: 'Tabelle übersprungen.', heading: 'Überschrift.',
   },
   beforeNoun: one,
   months: ['Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Dezember'],

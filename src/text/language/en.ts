@@ -10,7 +10,7 @@ export const en: LanguageRules = {
   words: {
     decimal: 'point', dot: 'point', percent: 'percent', and: 'and', plus: 'plus', minus: 'minus', plusMinus: 'plus or minus',
     approximately: 'approximately', number: 'number', copyright: 'copyright', to: 'to', times: 'times', version: 'version',
-    degree: ['degree', 'degrees'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Code block skipped.',
+    degree: ['degree', 'degrees'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Code block skipped.', tableSkipped: 'Table skipped.', heading: 'Heading.',
   },
   beforeNoun: (w) => w,
   months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],

@@ -14,7 +14,7 @@ export const es: LanguageRules = {
   words: {
     decimal: 'coma', dot: 'punto', percent: 'por ciento', and: 'y', plus: 'más', minus: 'menos', plusMinus: 'más o menos',
     approximately: 'aproximadamente', number: 'número', copyright: 'copyright', to: 'a', times: 'veces', version: 'versión',
-    degree: ['grado', 'grados'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Bloque de código omitido.',
+    degree: ['grado', 'grados'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Bloque de código omitido.', tableSkipped: 'Tabla omitida.', heading: 'Encabezado.',
   },
   beforeNoun: apocope,
   months: ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'],

@@ -12,7 +12,7 @@ export const fr: LanguageRules = {
   words: {
     decimal: 'virgule', dot: 'point', percent: 'pour cent', and: 'et', plus: 'plus', minus: 'moins', plusMinus: 'plus ou moins',
     approximately: 'environ', number: 'numéro', copyright: 'copyright', to: 'vers', times: 'fois', version: 'version',
-    degree: ['degré', 'degrés'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Bloc de code ignoré.',
+    degree: ['degré', 'degrés'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Bloc de code ignoré.', tableSkipped: 'Tableau ignoré.', heading: 'Titre.',
   },
   beforeNoun: (w) => w,
   months: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],

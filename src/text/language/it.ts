@@ -10,7 +10,7 @@ export const it: LanguageRules = {
   words: {
     decimal: 'virgola', dot: 'punto', percent: 'per cento', and: 'e', plus: 'più', minus: 'meno', plusMinus: 'più o meno',
     approximately: 'circa', number: 'numero', copyright: 'copyright', to: 'verso', times: 'volte', version: 'versione',
-    degree: ['grado', 'gradi'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Blocco di codice saltato.',
+    degree: ['grado', 'gradi'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Blocco di codice saltato.', tableSkipped: 'Tabella saltata.', heading: 'Titolo.',
   },
   beforeNoun: (w) => w.replace(/^uno$/, 'un'),
   months: ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'],

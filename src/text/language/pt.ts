@@ -12,7 +12,7 @@ export const pt: LanguageRules = {
   words: {
     decimal: 'vírgula', dot: 'ponto', percent: 'por cento', and: 'e', plus: 'mais', minus: 'menos', plusMinus: 'mais ou menos',
     approximately: 'aproximadamente', number: 'número', copyright: 'copyright', to: 'para', times: 'vezes', version: 'versão',
-    degree: ['grau', 'graus'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Bloco de código ignorado.',
+    degree: ['grau', 'graus'], celsius: 'Celsius', fahrenheit: 'Fahrenheit', codeSkipped: 'Bloco de código ignorado.', tableSkipped: 'Tabela ignorada.', heading: 'Título.',
   },
   beforeNoun: (w) => w,
   months: ['janeiro', 'fevereiro', 'março', 'abril', 'maio', 'junho', 'julho', 'agosto', 'setembro', 'outubro', 'novembro', 'dezembro'],

@@ -42,8 +42,11 @@ export interface LanguageRules {
     degree: [one: string, many: string];
     celsius: string;
     fahrenheit: string;
-    /** Said where a code block was skipped (pocketReader.codeBlocks = announce). */
+    /** Said where a code block or a table was skipped (pocketReader.codeBlocks / tables = announce). */
     codeSkipped: string;
+    tableSkipped: string;
+    /** Said before each heading (pocketReader.announceHeadings). */
+    heading: string;
   };
   /** The number as said before a noun where it differs: German "eins" → "ein" Euro, Spanish "veintiuno" → "veintiún". */
   beforeNoun: (words: string) => string;

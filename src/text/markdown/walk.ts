@@ -1,21 +1,24 @@
-import type { Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
+import type { Heading, Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
 import { RULES } from '../language/rules';
 import type { Block } from '../segmentBlocks';
 import { MappedText } from '../mappedText';
 import { PAUSE_MS } from '../pauses';
 import type { NarrateOptions } from '../segment';
+import { codeLines } from './codeLines';
 import { appendAlt, phrasingText, range, type Doc } from './inline';
 
 /** The kind a paragraph takes from its nearest container: "> - item" is a list item. */
 type ProseKind = 'paragraph' | 'listItem' | 'quote';
 
 /**
- * Walks the tree in document order and returns blocks. Code, HTML, front matter and link or
- * footnote definitions produce nothing (or an announcement for code); footnote bodies are read
- * where they are written, without their "[^1]:" label. Iterative, with an explicit stack, so
- * thousands of nested quotes or lists cannot overflow the call stack.
+ * Walks the tree in document order and returns blocks. HTML must have been expanded into mdast
+ * (expandHtml); front matter and link or footnote definitions produce nothing; code and tables
+ * follow the options; footnote bodies are read where they are written, without their "[^1]:"
+ * label. Iterative, with an explicit stack, so thousands of nested quotes or lists cannot overflow
+ * the call stack.
  */
 export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
+  const { words } = RULES[opts.language ?? 'en'];
   const blocks: Block[] = [];
   const stack: [Nodes, ProseKind][] = [[root, 'paragraph']];
   const pushChildren = (children: readonly Nodes[], kind: ProseKind) => {
@@ -35,23 +38,24 @@ export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
       case 'listItem':
         pushChildren(node.children, 'listItem');
         break;
-      case 'heading': {
-        // "# Tool [![Build](…)](…)": the badges are decoration once the heading has words of its own.
-        const words = node.children.filter((child) => !imagesOnly([child]));
-        const children = words.some((child) => child.type !== 'text' || child.value.trim()) ? words : node.children;
-        blocks.push({ kind: 'heading', text: phrasingText(doc, children), pauseAfterMs: PAUSE_MS.heading });
+      case 'heading':
+        blocks.push(heading(doc, node, opts));
         break;
-      }
       case 'paragraph':
         blocks.push(...paragraph(doc, node, kind));
         break;
-      case 'table':
-        blocks.push(...table(doc, node));
+      case 'table': {
+        const r = range(doc, node);
+        if (opts.tables === 'announce' && r) {
+          blocks.push({ kind: 'tableAnnouncement', words: words.tableSkipped, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.tableAnnouncement });
+        } else if (opts.tables !== 'skip') blocks.push(...table(doc, node));
         break;
+      }
       case 'code': {
         const r = range(doc, node);
-        if (opts.codeBlocks === 'announce' && r) {
-          blocks.push({ kind: 'codeAnnouncement', words: RULES[opts.language ?? 'en'].words.codeSkipped, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.codeAnnouncement });
+        if (opts.codeBlocks === 'read') blocks.push(...codeLines(doc, node));
+        else if (opts.codeBlocks === 'announce' && r) {
+          blocks.push({ kind: 'codeAnnouncement', words: words.codeSkipped, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.codeAnnouncement });
         }
         break;
       }
@@ -59,7 +63,7 @@ export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
         blocks.push({ kind: 'break', pauseMs: PAUSE_MS.thematicBreak });
         break;
       default:
-        // html, yaml, toml, definition: markup, not prose.
+        // yaml, toml, definition: markup, not prose.
         break;
     }
   }
@@ -71,6 +75,14 @@ const PROSE_PAUSE: Record<ProseKind, number> = {
   listItem: PAUSE_MS.listItem,
   quote: PAUSE_MS.quote,
 };
+
+function heading(doc: Doc, node: Heading, opts: NarrateOptions): Block {
+  // "# Tool [![Build](…)](…)": the badges are decoration once the heading has words of its own.
+  const words = node.children.filter((child) => !imagesOnly([child]));
+  const children = words.some((child) => child.type !== 'text' || child.value.trim()) ? words : node.children;
+  const prefix = opts.announceHeadings ? RULES[opts.language ?? 'en'].words.heading : undefined;
+  return { kind: 'heading', text: phrasingText(doc, children), pauseAfterMs: PAUSE_MS.heading, prefix };
+}
 
 function* paragraph(doc: Doc, node: Paragraph, kind: ProseKind): Generator<Block> {
   const images = imagesOnly(node.children);
@@ -97,7 +109,7 @@ function imagesOnly(nodes: readonly PhrasingContent[]): ImageNode[] | undefined 
       const inner = imagesOnly(node.children);
       if (!inner) return undefined;
       images.push(...inner);
-    } else if (node.type === 'break' || node.type === 'html' || (node.type === 'text' && node.value.trim() === '')) continue;
+    } else if (node.type === 'break' || (node.type === 'text' && node.value.trim() === '')) continue;
     else return undefined;
   }
   return images.length > 0 ? images : undefined;
