@@ -4,6 +4,7 @@ import type { Block } from '../segmentBlocks';
 import { MappedText } from '../mappedText';
 import { PAUSE_MS } from '../pauses';
 import type { NarrateOptions } from '../segment';
+import { isBadge } from './badges';
 import { codeLines } from './codeLines';
 import { appendAlt, phrasingText, range, type Doc } from './inline';
 
@@ -20,6 +21,7 @@ type ProseKind = 'paragraph' | 'listItem' | 'quote';
 export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
   const { words } = RULES[opts.language ?? 'en'];
   const blocks: Block[] = [];
+  const urlOf = definitionUrls(root);
   const stack: [Nodes, ProseKind][] = [[root, 'paragraph']];
   const pushChildren = (children: readonly Nodes[], kind: ProseKind) => {
     for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, kind]);
@@ -42,7 +44,7 @@ export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
         blocks.push(heading(doc, node, opts));
         break;
       case 'paragraph':
-        blocks.push(...paragraph(doc, node, kind));
+        blocks.push(...paragraph(doc, node, kind, urlOf));
         break;
       case 'table': {
         const r = range(doc, node);
@@ -84,11 +86,26 @@ function heading(doc: Doc, node: Heading, opts: NarrateOptions): Block {
   return { kind: 'heading', text: phrasingText(doc, children), pauseAfterMs: PAUSE_MS.heading, prefix };
 }
 
-function* paragraph(doc: Doc, node: Paragraph, kind: ProseKind): Generator<Block> {
+/** Resolves a node's URL: its own, or its reference's definition ("[![Build][b]][ci]" … "[b]: https://…"). */
+type UrlOf = (node: ImageNode | LinkNode) => string | undefined;
+
+function definitionUrls(root: Nodes): UrlOf {
+  const defs = new Map<string, string>();
+  const stack: Nodes[] = [root];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    if (n.type === 'definition') defs.set(n.identifier, n.url);
+    else if ('children' in n) stack.push(...(n.children as Nodes[]));
+  }
+  return (node) => ('url' in node ? node.url : defs.get(node.identifier));
+}
+
+function* paragraph(doc: Doc, node: Paragraph, kind: ProseKind, urlOf: UrlOf): Generator<Block> {
   const images = imagesOnly(node.children);
   if (images) {
-    // A row of badges or a lone screenshot: each alt is its own short utterance, not one run-on sentence.
-    for (const image of images) {
+    // A row of badges or a lone screenshot: each alt is its own short utterance, not one run-on sentence; status
+    // badges (a badge service's image, or an image linking to CI) are silent, in Markdown as in HTML.
+    for (const { image, link } of images) {
+      if (isBadge(urlOf(image) ?? '', link && urlOf(link))) continue;
       const text = new MappedText();
       appendAlt(doc, image, text);
       if (text.length > 0) yield { kind: 'imageAlt', text, pauseAfterMs: PAUSE_MS.imageAlt };
@@ -99,14 +116,15 @@ function* paragraph(doc: Doc, node: Paragraph, kind: ProseKind): Generator<Block
 }
 
 type ImageNode = Extract<PhrasingContent, { type: 'image' | 'imageReference' }>;
+type LinkNode = Extract<PhrasingContent, { type: 'link' | 'linkReference' }>;
 
-/** The images of a paragraph made of nothing but images (possibly linked) and whitespace, else undefined. */
-function imagesOnly(nodes: readonly PhrasingContent[]): ImageNode[] | undefined {
-  const images: ImageNode[] = [];
+/** The images (with the link around each) of a paragraph made of nothing but images and whitespace, else undefined. */
+function imagesOnly(nodes: readonly PhrasingContent[], link?: LinkNode): { image: ImageNode; link?: LinkNode }[] | undefined {
+  const images: { image: ImageNode; link?: LinkNode }[] = [];
   for (const node of nodes) {
-    if (node.type === 'image' || node.type === 'imageReference') images.push(node);
+    if (node.type === 'image' || node.type === 'imageReference') images.push({ image: node, link });
     else if (node.type === 'link' || node.type === 'linkReference') {
-      const inner = imagesOnly(node.children);
+      const inner = imagesOnly(node.children, node);
       if (!inner) return undefined;
       images.push(...inner);
     } else if (node.type === 'break' || (node.type === 'text' && node.value.trim() === '')) continue;
