@@ -1,5 +1,8 @@
-// Downloads (or completes and verifies) the speech model into extension storage.
+// Downloads (or completes and verifies) the speech model for the active document's language into extension storage.
 import * as vscode from 'vscode';
+import { LANGUAGE_NAMES } from '../text/language/codes';
+import { readConfig } from '../ui/config';
+import { activeLanguage } from '../ui/readTarget';
 import type { Command } from './command';
 import { CommandId } from './ids';
 
@@ -7,8 +10,9 @@ export const downloadModel: Command = {
   id: CommandId.DownloadModel,
   execute: async (svc) => {
     try {
-      if (await svc.models.download()) {
-        void vscode.window.showInformationMessage('Pocket Reader: the speech model is ready.');
+      const { language } = await activeLanguage(readConfig());
+      if (await svc.models.downloadFor(language)) {
+        void vscode.window.showInformationMessage(`Pocket Reader: the ${LANGUAGE_NAMES[language].english} speech model is ready.`);
         return true;
       }
     } catch (err) {

@@ -41,7 +41,7 @@ export function decideBackend(input: BackendChoiceInput): BackendDecision {
   if (input.backend === 'onnx') return {};
   if (input.platform !== 'darwin') return input.backend === 'coreml' ? { warning: NOT_MAC_WARNING } : {};
   const set = input.coremlSet();
-  if (!set) return { note: 'no CoreML model exists for this model’s language; using ONNX Runtime' };
+  if (!set) return { note: 'CoreML has only an English model; this language reads with ONNX Runtime' };
   if (set.complete) return { coremlDir: set.dir };
   if (input.downloadPaused) return { note: 'the CoreML model is not downloaded (cancelled or failed earlier); using ONNX Runtime' };
   return { downloadDir: set.dir };

@@ -1,8 +1,9 @@
 /**
- * Where the speech model lives and how it gets there: `pocketReader.modelPath` when set, else a verified download
- * in globalStorage/models/<bundle>. Nothing is downloaded until the user says so. On macOS the CoreML set
- * (globalStorage/models/coreml/<lang>) then follows in the background; the ONNX set stays required beside it
- * (tokenizer, bundle rules, voices).
+ * Where each language's speech model lives and how it gets there: `pocketReader.modelPath` for the language of its
+ * bundle, else a verified download in globalStorage/models/<bundle> (English: the pinned manifest; the other
+ * languages: language packs from the pinned listings). Nothing is downloaded until the user says so (a missing voice
+ * of a pack already there, a few MB, follows without asking). On macOS the English CoreML set
+ * (globalStorage/models/coreml/english) then follows in the background; the ONNX set stays required beside it.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,9 +13,13 @@ import { modelDirError } from '../store/modelCheck';
 import { defaultGroups, filesInGroups } from '../store/manifest';
 import { clearCoreMLSetComplete, coremlSource, ensureCoreMLSet, isCoreMLSetComplete, markCoreMLSetComplete, skipUnusedCoreMLAsset } from '../store/coremlStore';
 import { errorMessage } from '../store/files';
+import { languageOfBundle, packFor, type LanguagePack } from '../store/languagePacks';
+import { ensureLanguagePack, languagePackProblem } from '../store/languagePackStore';
 import { isCancelled } from '../shared/errors';
+import { LANGUAGE_NAMES, type LanguageCode } from '../text/language/codes';
 import { coremlLanguage, decideBackend, type CoreMLSetState } from './backendChoice';
 import { readConfig, updateGlobal } from './config';
+import { voiceFor } from './languageVoice';
 
 const MB = 1024 * 1024;
 
@@ -60,21 +65,78 @@ export class ModelManager {
   }
 
   /**
-   * A usable (ONNX) model folder, or undefined when the user declined or a problem was reported. With no model yet,
-   * asks once: download it, or point at a local folder. Then picks the CoreML set, if any (see prepareCoreML).
+   * A usable (ONNX) model folder for `language`, or undefined when the user declined or a problem was reported. With
+   * no model yet, asks once: download it, or point at a local folder. Then picks the CoreML set, if any (see
+   * prepareCoreML). The engine keeps one language loaded: a different folder reloads it between requests.
    */
-  async ensureReady(): Promise<string | undefined> {
-    const dir = await this.ensureOnnx();
+  async ensureReady(language: LanguageCode = 'en'): Promise<string | undefined> {
+    const local = this.localFolderFor(language);
+    const dir = language === 'en' || local ? await this.ensureOnnx(local) : await this.ensurePack(packFor(language, readConfig().modelSize));
     if (dir) this.prepareCoreML(dir);
     return dir;
   }
 
-  private async ensureOnnx(): Promise<string | undefined> {
+  /** `pocketReader.modelPath` when its bundle speaks `language` (a test model's unknown bundle counts as English). */
+  private localFolderFor(language: LanguageCode): string | undefined {
+    const { modelPath } = readConfig();
+    if (!modelPath) return undefined;
+    return languageOfBundle(bundleNameOf(modelPath)) === language ? modelPath : undefined;
+  }
+
+  /** Store folder of a language pack (English keeps managedDir). */
+  packDir(pack: LanguagePack): string {
+    return path.join(this.storage.fsPath, 'models', pack.bundle);
+  }
+
+  private async ensurePack(pack: LanguagePack): Promise<string | undefined> {
+    const dir = this.packDir(pack);
+    const voice = voiceFor(readConfig(), pack.language);
+    const builtin = isVoiceFile(voice) ? undefined : voice;
+    const problem = await languagePackProblem(dir, pack, builtin);
+    if (!problem) return dir;
+    // The model is there and only the chosen voice is not: a few MB, fetched without asking.
+    if (problem === 'voice') return (await this.downloadPack(pack, [builtin!])) ? dir : undefined;
+    const name = LANGUAGE_NAMES[pack.language].english;
+    const choice = await vscode.window.showInformationMessage(
+      `Pocket Reader: reading ${name} needs the ${name} speech model (≈ ${pack.approxMB} MB, downloaded once).`,
+      'Download',
+      'Use Local Folder',
+    );
+    if (choice === 'Download') return (await this.downloadPack(pack, builtin ? [builtin] : [pack.defaultVoice])) ? dir : undefined;
+    if (choice === 'Use Local Folder') return this.pickLocalFolder();
+    return undefined;
+  }
+
+  /** Downloads (or completes) a language pack with the given voices; true when it is complete. */
+  async downloadPack(pack: LanguagePack, voices: readonly string[]): Promise<boolean> {
+    const dir = this.packDir(pack);
+    const name = LANGUAGE_NAMES[pack.language].english;
+    const t0 = performance.now();
+    return withDownloadProgress(
+      `Pocket Reader: downloading the ${name} speech model`,
+      async (signal, onProgress) => {
+        const r = await ensureLanguagePack(dir, pack, { voices, signal, onProgress });
+        this.log(`model ${pack.bundle}: ${r.downloaded.length} file(s) downloaded, ${r.verified.length} verified, ${r.cached.length} trusted (@${r.sha.slice(0, 8)}), in ${Math.round(performance.now() - t0)} ms → ${dir}`);
+      },
+      () => this.log(`${name} model download cancelled; finished files and partial data are kept for the next attempt`),
+    );
+  }
+
+  /** Download Model: the model (and voice) for `language`. */
+  async downloadFor(language: LanguageCode): Promise<boolean> {
+    if (language === 'en') return this.download();
+    const pack = packFor(language, readConfig().modelSize);
+    const voice = voiceFor(readConfig(), language);
+    return this.downloadPack(pack, [isVoiceFile(voice) ? pack.defaultVoice : voice]);
+  }
+
+  /** `local` (the modelPath folder for this language), else the English model in the store. */
+  private async ensureOnnx(local: string | undefined): Promise<string | undefined> {
     const cfg = readConfig();
-    if (cfg.modelPath) {
-      const problems = await checkModelDir(cfg.modelPath);
-      if (problems.length === 0) return cfg.modelPath;
-      throw modelDirError(cfg.modelPath, problems);
+    if (local) {
+      const problems = await checkModelDir(local);
+      if (problems.length === 0) return local;
+      throw modelDirError(local, problems);
     }
     const dir = this.managedDir;
     const problems = await checkModelDir(dir, onnxManifest, { groups: this.groupsFor(cfg.voice) });
@@ -129,13 +191,7 @@ export class ModelManager {
 
   /** The CoreML set for the ONNX model's language (named in its bundle.json), or undefined when none exists. */
   private coremlSetFor(onnxDir: string): CoreMLSetState | undefined {
-    let bundleName: string | undefined;
-    try {
-      bundleName = (JSON.parse(readFileSync(path.join(onnxDir, 'bundle.json'), 'utf8')) as { bundle_name?: string }).bundle_name;
-    } catch {
-      return undefined;
-    }
-    const lang = coremlLanguage(bundleName);
+    const lang = coremlLanguage(bundleNameOf(onnxDir));
     if (!lang) return undefined;
     const dir = path.join(this.storage.fsPath, 'models', 'coreml', lang);
     return { dir, complete: isCoreMLSetComplete(dir) };
@@ -196,6 +252,15 @@ export class ModelManager {
     await updateGlobal('modelPath', folder);
     this.log(`model: using local folder ${folder}`);
     return folder;
+  }
+}
+
+/** The bundle name in a model folder's bundle.json, if readable. */
+function bundleNameOf(dir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as { bundle_name?: string }).bundle_name;
+  } catch {
+    return undefined;
   }
 }
 

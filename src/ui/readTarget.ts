@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { commentSyntaxFor } from '../text/commentSyntax';
+import { chooseLanguage, type LanguageChoice } from '../text/language/detect';
 import { narrate, segmentAt, type NarrateOptions, type Segment } from '../text/narrate';
 import { paragraphAt } from '../text/paragraph';
 import { isHuge, looksBinary } from '../text/readable';
@@ -16,6 +17,20 @@ export interface ReadTarget {
   document: vscode.TextDocument;
   /** Sentences to speak; offsets are document offsets. */
   segments: Segment[];
+  /** The language they are read in, and why. */
+  language: LanguageChoice;
+}
+
+/** The language the active editor would be read in (voice picker, Download Model); the display language without one. */
+export async function activeLanguage(cfg: Pick<PocketReaderConfig, 'language'>): Promise<LanguageChoice> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor) return languageOf(editor.document, cfg);
+  return chooseLanguage({ setting: cfg.language, document: '', languageId: 'plaintext', displayLanguage: vscode.env.language });
+}
+
+/** The reading language of `text` (the document, or what is read of it) under the settings. */
+export function languageOf(document: vscode.TextDocument, cfg: Pick<PocketReaderConfig, 'language'>, selection?: string): Promise<LanguageChoice> {
+  return chooseLanguage({ setting: cfg.language, document: document.getText(), languageId: document.languageId, selection, displayLanguage: vscode.env.language });
 }
 
 export async function buildTarget(
@@ -34,7 +49,7 @@ export async function buildTarget(
     errors.info('EMPTY_DOCUMENT', `${fileName(document)} is empty: there is nothing to read.`);
     return undefined;
   }
-  const opts: NarrateOptions = {
+  const base: NarrateOptions = {
     languageId: document.languageId,
     codeBlocks: cfg.codeBlocks,
     tables: cfg.tables,
@@ -54,9 +69,13 @@ export async function buildTarget(
       }
       ranges = [para];
     }
+    const language = await languageOf(document, cfg, ranges.map((r) => text.slice(r.start, r.end)).join('\n\n'));
+    const opts = { ...base, language: language.language };
     const segments = ranges.flatMap((r) => narrate(text.slice(r.start, r.end), opts).map((s) => ({ ...s, start: s.start + r.start, end: s.end + r.start })));
-    return nonEmpty(document, segments, errors, 'The selection has nothing to read aloud (only code or markup?).');
+    return nonEmpty(document, segments, language, errors, 'The selection has nothing to read aloud (only code or markup?).');
   }
+  const language = await languageOf(document, cfg);
+  const opts = { ...base, language: language.language };
 
   if (isHuge(text)) {
     const mb = (text.length / 1e6).toFixed(1);
@@ -69,7 +88,7 @@ export async function buildTarget(
       errors.info('NO_COMMENT_SYNTAX', `Pocket Reader does not know the comment syntax of ${document.languageId} files.`);
       return undefined;
     }
-    return nonEmpty(document, narrate(text, { ...opts, commentsOnly: true }), errors, `${fileName(document)} has no comments to read.`);
+    return nonEmpty(document, narrate(text, { ...opts, commentsOnly: true }), language, errors, `${fileName(document)} has no comments to read.`);
   }
 
   const all = narrate(text, opts);
@@ -79,13 +98,13 @@ export async function buildTarget(
       errors.info('END_OF_DOCUMENT', 'There is nothing to read after the cursor.');
       return undefined;
     }
-    return nonEmpty(document, all.slice(from), errors, 'There is nothing to read after the cursor.');
+    return nonEmpty(document, all.slice(from), language, errors, 'There is nothing to read after the cursor.');
   }
-  return nonEmpty(document, all, errors, `${fileName(document)} has nothing to read aloud (only code or markup?).`);
+  return nonEmpty(document, all, language, errors, `${fileName(document)} has nothing to read aloud (only code or markup?).`);
 }
 
-function nonEmpty(document: vscode.TextDocument, segments: Segment[], errors: ErrorReporter, message: string): ReadTarget | undefined {
-  if (segments.length > 0) return { document, segments };
+function nonEmpty(document: vscode.TextDocument, segments: Segment[], language: LanguageChoice, errors: ErrorReporter, message: string): ReadTarget | undefined {
+  if (segments.length > 0) return { document, segments, language };
   errors.info('NOTHING_SPEAKABLE', message);
   return undefined;
 }

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { CommandId } from '../commands/ids';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
+import { voiceFor } from './languageVoice';
+import type { LanguageChoice } from '../text/language/detect';
 import { Highlighter } from './highlighter';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
@@ -17,6 +19,7 @@ interface Active {
   highlighter: Highlighter;
   document: vscode.TextDocument;
   voice: string;
+  language: LanguageChoice;
 }
 
 export interface ReaderTestState {
@@ -36,10 +39,14 @@ export interface ReaderTestState {
   engineRestarts: number;
   /** What the latest read speaks (document offsets), kept after it ends. */
   lastRead: Segment[];
+  /** The language of the current (or last) reading and the model folder the engine was given. */
+  language: LanguageChoice | undefined;
+  modelDir: string | undefined;
 }
 
 export class Reader implements vscode.Disposable {
   private active: Active | undefined;
+  private lastLanguage: LanguageChoice | undefined;
   /** Bumped by every read/stop, so a slow read that was overtaken does not start. */
   private generation = 0;
   private lastRead: Segment[] = [];
@@ -61,7 +68,7 @@ export class Reader implements vscode.Disposable {
 
     let modelDir: string | undefined;
     try {
-      modelDir = await this.svc.models.ensureReady();
+      modelDir = await this.svc.models.ensureReady(target.language.language);
     } catch (err) {
       this.svc.errors.report(err);
       return;
@@ -82,14 +89,16 @@ export class Reader implements vscode.Disposable {
     const session = new ReadingSession({
       engine: this.svc.engine.synthesizer(modelDir, cfgNow),
       segments: target.segments,
-      synthesis: synthesisOptions(cfgNow),
+      synthesis: synthesisOptions(cfgNow, target.language.language),
       createSink: () => this.svc.audio.createSink(player),
       speed: cfgNow.speed,
       log: (l) => this.svc.log.line(l),
     });
-    const active: Active = { session, highlighter: new Highlighter(target.document, target.segments), document: target.document, voice: cfgNow.voice };
+    const voice = voiceFor(cfgNow, target.language.language);
+    const active: Active = { session, highlighter: new Highlighter(target.document, target.segments), document: target.document, voice, language: target.language };
     this.active = active;
-    this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${mode}), voice ${cfgNow.voice}, ${cfgNow.speed}×`);
+    this.lastLanguage = target.language;
+    this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${mode}) in ${target.language.language} (${target.language.source}), voice ${voice}, ${cfgNow.speed}×`);
 
     session.on('segment', (i) => {
       active.highlighter.show(i);
@@ -153,6 +162,8 @@ export class Reader implements vscode.Disposable {
       enginePid: this.svc.engine.current?.pid,
       engineRestarts: this.svc.engine.current?.restarts ?? 0,
       lastRead: this.lastRead,
+      language: a?.language ?? this.lastLanguage,
+      modelDir: this.svc.engine.modelDir,
     };
   }
 
@@ -176,7 +187,7 @@ export class Reader implements vscode.Disposable {
     if (this.active !== a) return;
     const s = a.session;
     if (s.state === 'stopped' || s.state === 'ended' || s.state === 'failed') return;
-    this.svc.status.update({ state: s.state, voice: a.voice, speed: s.speed, sentence: s.currentSegment + 1, sentences: s.segmentCount });
+    this.svc.status.update({ state: s.state, voice: a.voice, language: a.language, speed: s.speed, sentence: s.currentSegment + 1, sentences: s.segmentCount });
   }
 
   private async setContext(a: Active): Promise<void> {

@@ -31,7 +31,7 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
 
   let modelDir: string | undefined;
   try {
-    modelDir = await svc.models.ensureReady();
+    modelDir = await svc.models.ensureReady(target.language.language);
   } catch (err) {
     svc.errors.report(err);
     return undefined;
@@ -42,7 +42,7 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   if (!writer) return undefined;
   const engine = svc.engine.synthesizer(modelDir, readConfig());
   // Fixed decode batches: the file's samples do not depend on timing, so a resumed request continues seamlessly.
-  const options = { ...synthesisOptions(readConfig()), decodeBatching: 'fixed' as const };
+  const options = { ...synthesisOptions(readConfig(), target.language.language), decodeBatching: 'fixed' as const };
   const segments = target.segments;
   const t0 = performance.now();
 

@@ -1,4 +1,4 @@
-/** Plays a sample sentence in a voice, with a notification to stop it; any reading stops first. */
+/** Plays a sample sentence in one of the user's voices (made with the English model), with a notification to stop it; any reading stops first. */
 import * as vscode from 'vscode';
 import { isCancelled } from '../shared/errors';
 import { readConfig } from './config';
@@ -9,7 +9,7 @@ export const PREVIEW_TEXT = 'Hello! This is how I sound when Pocket Reader reads
 
 export async function previewVoice(svc: Services, voice: string, label: string): Promise<void> {
   await svc.reader.stop();
-  const modelDir = await svc.models.ensureReady();
+  const modelDir = await svc.models.ensureReady('en');
   if (!modelDir) return;
   const cfg = readConfig();
   const player = await svc.audio.player(cfg.player);
@@ -17,7 +17,7 @@ export async function previewVoice(svc: Services, voice: string, label: string):
     { location: vscode.ProgressLocation.Notification, title: `Pocket Reader: previewing “${label}”`, cancellable: true },
     async (_progress, token) => {
       const sink = svc.audio.createSink(player);
-      const handle = svc.engine.synthesizer(modelDir, cfg).synthesize(PREVIEW_TEXT, { ...synthesisOptions(cfg), voice });
+      const handle = svc.engine.synthesizer(modelDir, cfg).synthesize(PREVIEW_TEXT, { ...synthesisOptions(cfg, 'en'), voice });
       const stop = token.onCancellationRequested(() => {
         handle.cancel();
         void sink.stop();

@@ -93,7 +93,7 @@ export async function createVoice(svc: Services, recording: string, name: string
 
 /** The model folder, with the voice encoder in it: downloaded the first time (into the managed model only). */
 async function ensureEncoder(svc: Services): Promise<string | undefined> {
-  const dir = await svc.models.ensureReady();
+  const dir = await svc.models.ensureReady('en');
   if (!dir) return undefined;
   const problems = await checkModelDir(dir, undefined, { groups: ['encoder'] });
   if (problems.length === 0) return dir;

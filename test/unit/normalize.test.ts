@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { speakIdentifier } from '../../src/text/identifiers';
 import { normalize } from '../../src/text/normalize';
-import { cardinal, ordinal, year } from '../../src/text/numbers';
+import { cardinal, ordinal, year } from '../../src/text/language/numberWords';
 
 const NORMALIZE: [input: string, expected: string][] = [
   // Numbers as a person reads them.
