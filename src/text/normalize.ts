@@ -95,8 +95,12 @@ function separator(match: string, rest: unknown[]): string {
   return WORD_CHAR.test(last) && WORD_CHAR.test(next) ? ', ' : ' ';
 }
 
-/** Abbreviation → words; a trailing "." survives at the end of the text so the sentence still ends. */
+/**
+ * Abbreviation → words; a trailing "." survives at the end of the text so the sentence still ends. Capitals without
+ * a dot are an acronym, not the abbreviation: "VS Code" stays, "vs" is "versus".
+ */
 function abbreviation(r: LanguageRules, match: string, rest: unknown[]): string {
+  if (!match.includes('.') && match.length > 1 && match === match.toUpperCase()) return match;
   const words = capitalizeLike(match, abbreviationWords(r).get(match.toLowerCase().replace(/\s+/g, ''))!);
   const atEnd = around(match, rest)[1].trim() === '';
   return atEnd && match.endsWith('.') ? `${words}.` : words;
