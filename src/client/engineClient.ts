@@ -205,7 +205,7 @@ export class EngineClient {
         this.settleCall(m.id, undefined, m.value);
         return;
       case 'error': {
-        const err = new EngineError(m.code as ErrorCode, m.message);
+        const err = new EngineError(m.code as ErrorCode, m.message, m.detail);
         // A crashing worker reports before it exits; detach it now so the next request starts a fresh one.
         if (m.code === 'WORKER_CRASHED') {
           this.worker = undefined;
