@@ -5,6 +5,7 @@ import type { WarmUp } from './coremlWarmup';
 import { resolveOnnxFiles, type OnnxModelFiles } from './modelFiles';
 import { generate, newStats, type AudioOut, type GenerateStats } from './pipeline';
 import type { EngineConfig, SynthesisOptions } from '../shared/protocol';
+import { isVoiceFile } from '../shared/voiceFiles';
 import { iterateChunks } from '../text/chunk';
 import { loadSentencePiece } from '../text/sentencePiece';
 import type { Tokenizer } from '../text/tokenizer';
@@ -107,7 +108,7 @@ export class Engine {
   voice(name: string): Promise<VoiceState> {
     let v = this.voices.get(name);
     if (!v) {
-      const ref = /[\\/]|\.safetensors$/.test(name) ? ({ kind: 'file', path: name } as const) : ({ kind: 'builtin', name } as const);
+      const ref = isVoiceFile(name) ? ({ kind: 'file', path: name } as const) : ({ kind: 'builtin', name } as const);
       v = this.backend.prefillVoice(ref);
       v.catch(() => this.voices.delete(name));
       this.voices.set(name, v);
