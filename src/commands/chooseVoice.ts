@@ -4,5 +4,5 @@ import { CommandId } from './ids';
 import { chooseVoice as pickVoice } from '../ui/voicePicker';
 export const chooseVoice: Command = {
   id: CommandId.ChooseVoice,
-  execute: () => pickVoice(),
+  execute: (svc) => pickVoice(svc),
 };

@@ -3,10 +3,10 @@
  * status bar and the `pocketReader.reading` / `pocketReader.paused` context keys that scope the keybindings.
  */
 import * as vscode from 'vscode';
-import { CommandId } from '../commands/ids';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
 import { Highlighter } from './highlighter';
+import type { ReadyModel } from './modelSetup';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
 import type { Services } from './services';
@@ -31,6 +31,10 @@ export interface ReaderTestState {
   /** Engine requests still running, and whether the worker thread exists. */
   engineRequests: number;
   engineRunning: boolean;
+  /** The model question a reading waits on, if any. */
+  modelQuestion: string | undefined;
+  /** The last lines of the log. */
+  log: string[];
 }
 
 export class Reader implements vscode.Disposable {
@@ -45,44 +49,44 @@ export class Reader implements vscode.Disposable {
     await this.stopActive();
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      this.svc.errors.info('NO_EDITOR', 'Open a file, then run Pocket Reader again.');
+      this.svc.errors.info('NO_EDITOR', 'Pocket Reader: open a file, then run the command again.');
       return;
     }
     const cfg = readConfig();
     const target = await buildTarget(editor.document, editor.selections, mode, cfg, this.svc.errors);
     if (!target || gen !== this.generation) return;
 
-    let modelDir: string | undefined;
+    let ready: ReadyModel | undefined;
     try {
-      modelDir = await this.svc.models.ensureReady();
+      ready = await this.svc.setup.ensureReady();
     } catch (err) {
       this.svc.errors.report(err);
       return;
     }
-    if (!modelDir || gen !== this.generation) return;
+    if (!ready || gen !== this.generation) return;
 
-    const saveInstead = () => vscode.commands.executeCommand(CommandId.SaveAudio, target.document.uri);
+    const saveTarget = target.document.uri;
     let player;
     try {
       player = await this.svc.audio.player(cfg.player);
     } catch (err) {
-      this.svc.errors.report(err, { saveInstead });
+      this.svc.errors.report(err, { saveTarget });
       return;
     }
     if (gen !== this.generation) return;
 
     const cfgNow = readConfig(); // the prompts above may have changed modelPath/voice
     const session = new ReadingSession({
-      engine: this.svc.engine.synthesizer(modelDir, cfgNow),
+      engine: this.svc.engine.synthesizer(ready.modelDir, cfgNow),
       segments: target.segments,
-      synthesis: synthesisOptions(cfgNow),
+      synthesis: synthesisOptions({ ...cfgNow, voice: ready.voice }),
       createSink: () => this.svc.audio.createSink(player),
       speed: cfgNow.speed,
       log: (l) => this.svc.log.line(l),
     });
-    const active: Active = { session, highlighter: new Highlighter(target.document, target.segments), document: target.document, voice: cfgNow.voice };
+    const active: Active = { session, highlighter: new Highlighter(target.document, target.segments), document: target.document, voice: ready.voice };
     this.active = active;
-    this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${mode}), voice ${cfgNow.voice}, ${cfgNow.speed}×`);
+    this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${target.scope}), voice ${ready.voice}, ${cfgNow.speed}×`);
 
     session.on('segment', (i) => {
       active.highlighter.show(i);
@@ -94,7 +98,7 @@ export class Reader implements vscode.Disposable {
     });
     session.on('error', (err) => {
       this.svc.audio.forget(); // a failed player is probed again next time
-      this.svc.errors.report(err, { saveInstead });
+      this.svc.errors.report(err, { saveTarget });
     });
     void session.finished.then(() => this.cleanup(active));
     this.refreshStatus(active);
@@ -105,19 +109,30 @@ export class Reader implements vscode.Disposable {
   /** Stops the player and the engine request at once. */
   async stop(): Promise<void> {
     this.generation++;
+    if (this.active) this.svc.log.line(`stopped ${this.where(this.active)}`);
     await this.stopActive();
   }
 
   togglePause(): void {
-    this.active?.session.togglePause();
+    const a = this.active;
+    const did = a?.session.togglePause();
+    if (a && did) this.svc.log.line(`${did} ${this.where(a)}`);
   }
 
   next(): void {
-    this.active?.session.next();
+    const a = this.active;
+    if (a) this.svc.log.line(a.session.next() ? `next sentence, from ${this.where(a)}` : `next sentence: none after ${this.where(a)}`);
   }
 
   previous(): void {
-    this.active?.session.previous();
+    const a = this.active;
+    if (a) this.svc.log.line(a.session.previous() ? `previous sentence, from ${this.where(a)}` : `previous sentence: none before ${this.where(a)}`);
+  }
+
+  /** "at sentence 3/7" (or "before the first sentence") for the log. */
+  private where(a: Active): string {
+    const s = a.session;
+    return s.currentSegment >= 0 ? `at sentence ${s.currentSegment + 1}/${s.segmentCount}` : 'before the first sentence';
   }
 
   /** Applies a new speed to the running session (settings change). */
@@ -143,6 +158,8 @@ export class Reader implements vscode.Disposable {
       lastError: this.svc.errors.last,
       engineRequests: this.svc.engine.pendingRequests,
       engineRunning: this.svc.engine.current?.running ?? false,
+      modelQuestion: this.svc.setup.prompt.pending,
+      log: [...this.svc.log.recent],
     };
   }
 

@@ -10,6 +10,7 @@ import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
 import { EngineError, isCancelled } from '../shared/errors';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
+import type { ReadyModel } from './modelSetup';
 import { buildTarget } from './readTarget';
 import type { Services } from './services';
 
@@ -20,7 +21,7 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   const active = vscode.window.activeTextEditor;
   const document = uri ? await vscode.workspace.openTextDocument(uri) : active?.document;
   if (!document) {
-    svc.errors.info('NO_EDITOR', 'Open a file, then run Save Audio Next to File again.');
+    svc.errors.info('NO_EDITOR', 'Pocket Reader: open a file, then run Save Audio Next to File again.');
     return undefined;
   }
   const selections = active && active.document === document ? active.selections : [];
@@ -28,19 +29,19 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   const target = await buildTarget(document, selections, 'selectionOrDocument', cfg, svc.errors);
   if (!target) return undefined;
 
-  let modelDir: string | undefined;
+  let ready: ReadyModel | undefined;
   try {
-    modelDir = await svc.models.ensureReady();
+    ready = await svc.setup.ensureReady();
   } catch (err) {
     svc.errors.report(err);
     return undefined;
   }
-  if (!modelDir) return undefined;
+  if (!ready) return undefined;
 
   const writer = await openWriter(svc, document);
   if (!writer) return undefined;
-  const engine = svc.engine.synthesizer(modelDir, readConfig());
-  const options = synthesisOptions(readConfig());
+  const engine = svc.engine.synthesizer(ready.modelDir, readConfig());
+  const options = synthesisOptions({ ...readConfig(), voice: ready.voice });
   const segments = target.segments;
   const t0 = performance.now();
 
@@ -86,7 +87,7 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   }
   const seconds = writer.samplesWritten / writer.sampleRate;
   svc.log.line(`saved ${writer.path}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
-  void vscode.window.showInformationMessage(`Pocket Reader saved ${path.basename(writer.path)} (${seconds.toFixed(1)} s).`, 'Show in Explorer').then((pick) => {
+  void vscode.window.showInformationMessage(`Pocket Reader: saved ${path.basename(writer.path)} (${seconds.toFixed(1)} s).`, 'Show in Explorer').then((pick) => {
     if (pick) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(writer.path));
   });
   return writer.path;
@@ -107,7 +108,7 @@ async function openWriter(svc: Services, document: vscode.TextDocument): Promise
       }
       svc.errors.last = { code: 'READ_ONLY_FOLDER', message: String((err as Error).message) };
       svc.log.line(`cannot write in ${dir}: ${(err as Error).message}`);
-      const pick = await vscode.window.showErrorMessage(`Pocket Reader cannot write in ${dir} (${code}). Save the audio somewhere else?`, 'Save As…');
+      const pick = await vscode.window.showErrorMessage(`Pocket Reader: cannot write in ${dir} (${code}). Save the audio somewhere else?`, 'Save As…');
       if (pick !== 'Save As…') return undefined;
     }
   }
