@@ -247,7 +247,8 @@ export async function runExtensionTests(o) {
     serverExit.then((m) => finish(m));
     const timer = setTimeout(() => finish(`timeout after ${timeoutMs / 1000} s`), Math.max(1000, timeoutMs - (Date.now() - t0)));
     log(`chromium up (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    await page.goto(url);
+    // The whole-run timer above bounds the load; Playwright's own 30 s default is too short on a busy machine.
+    await page.goto(url, { timeout: 0 });
     const code = await done;
     clearTimeout(timer);
     if (code !== 0) {
