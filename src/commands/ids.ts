@@ -19,5 +19,6 @@ export const enum CommandId {
   AnswerModelPrompt = 'pocketReader.answerModelPrompt',
   // Internal: registered only outside production mode, never contributed.
   TestState = 'pocketReader._testState',
-  TestCrashWorker = 'pocketReader._testCrashWorker',
+  TestEngine = 'pocketReader._testEngine',
+  TestShutdown = 'pocketReader._testShutdown',
 }

@@ -10,7 +10,7 @@ export type ErrorCode =
   /** The model server cannot be reached at all (no DNS, no route, refused): offline or behind a proxy. */
   | 'OFFLINE'
   | 'CANCELLED'
-  | 'WORKER_CRASHED'
+  | 'ENGINE_FAILED'
   | 'INTERNAL';
 
 export class EngineError extends Error {

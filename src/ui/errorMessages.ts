@@ -46,7 +46,7 @@ const SHOW_LOG = action('Show Log', CommandId.ShowLog);
 const CHOOSE_VOICE = action('Choose Voice', CommandId.ChooseVoice);
 
 /** Codes that mean the software itself failed; everything else is a situation the user can fix. */
-const UNEXPECTED = new Set(['INTERNAL', 'WORKER_CRASHED']);
+const UNEXPECTED = new Set(['INTERNAL', 'ENGINE_FAILED']);
 
 export function describeError(err: unknown, ctx: ErrorContext): ErrorDescription {
   const d = describe(err, ctx);
@@ -81,8 +81,8 @@ function describe(err: unknown, ctx: ErrorContext): Omit<ErrorDescription, 'expe
       ]);
     case 'DOWNLOAD_FAILED':
       return error(err.code, `the model download failed. ${err.message}`, [{ ...DOWNLOAD, title: 'Retry' }, USE_LOCAL_FOLDER]);
-    case 'WORKER_CRASHED':
-      return error(err.code, 'the speech engine stopped unexpectedly. It restarts on the next command.', [SHOW_LOG]);
+    case 'ENGINE_FAILED':
+      return error(err.code, `reading stopped because ${err.message}`, [SHOW_LOG]);
     case 'BACKEND_UNAVAILABLE':
       return error(err.code, err.message, [openSettings('pocketReader.backend')]);
     default:

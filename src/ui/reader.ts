@@ -28,9 +28,11 @@ export interface ReaderTestState {
   statusText: string;
   speed: number | undefined;
   lastError: { code: string; message: string } | undefined;
-  /** Engine requests still running, and whether the worker thread exists. */
+  /** Engine requests still running, whether the engine process exists, its pid and the restarts so far. */
   engineRequests: number;
   engineRunning: boolean;
+  enginePid: number | undefined;
+  engineRestarts: number;
   /** The model question a reading waits on, if any. */
   modelQuestion: string | undefined;
   /** The last lines of the log. */
@@ -158,6 +160,8 @@ export class Reader implements vscode.Disposable {
       lastError: this.svc.errors.last,
       engineRequests: this.svc.engine.pendingRequests,
       engineRunning: this.svc.engine.current?.running ?? false,
+      enginePid: this.svc.engine.current?.pid,
+      engineRestarts: this.svc.engine.current?.restarts ?? 0,
       modelQuestion: this.svc.setup.prompt.pending,
       log: [...this.svc.log.recent],
     };

@@ -43,7 +43,7 @@ describe('user-facing messages', () => {
     assert.ok(NOT_MAC_WARNING.startsWith(PREFIX));
   });
 
-  const codes: ErrorCode[] = ['EMPTY_TEXT', 'NOTHING_SPEAKABLE', 'UNKNOWN_VOICE', 'MODEL_MISSING', 'MODEL_CORRUPT', 'BACKEND_UNAVAILABLE', 'DOWNLOAD_FAILED', 'OFFLINE', 'WORKER_CRASHED', 'INTERNAL'];
+  const codes: ErrorCode[] = ['EMPTY_TEXT', 'NOTHING_SPEAKABLE', 'UNKNOWN_VOICE', 'MODEL_MISSING', 'MODEL_CORRUPT', 'BACKEND_UNAVAILABLE', 'DOWNLOAD_FAILED', 'OFFLINE', 'ENGINE_FAILED', 'INTERNAL'];
   const errors: unknown[] = [
     ...codes.map((c) => new EngineError(c, 'something went wrong')),
     new PlayerUnavailableError('No audio player found on PATH'),
