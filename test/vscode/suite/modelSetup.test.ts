@@ -48,7 +48,9 @@ test('first use: the status bar says the model is needed while the reading waits
     const s = await state();
     assert.equal(s.state, 'idle');
     assert.equal(s.modelQuestion, undefined);
-    assert.equal(s.engineRunning, false, 'nothing was loaded');
+    assert.equal(s.engineRequests, 0, 'nothing was synthesized');
+    const asked = s.log.map((l) => l.startsWith('waiting for an answer: Pocket Reader: the speech model is needed first')).lastIndexOf(true);
+    assert.ok(asked >= 0 && !s.log.slice(asked).some((l) => l.startsWith('reading ')), 'the reading never started');
     await waitForPage('the status bar entry to go', `![...document.querySelectorAll('.statusbar-item')].some((e) => e.id.endsWith('.modelNeeded') && e.offsetParent)`, (gone: boolean) => gone);
     assert.ok(s.log.includes('no model chosen; the waiting reading is cancelled'), s.log.join('\n'));
   } finally {
