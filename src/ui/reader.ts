@@ -10,6 +10,7 @@ import type { ReadyModel } from './modelSetup';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
 import type { Services } from './services';
+import type { Segment } from '../text/narrate';
 
 interface Active {
   session: ReadingSession;
@@ -33,6 +34,8 @@ export interface ReaderTestState {
   engineRunning: boolean;
   enginePid: number | undefined;
   engineRestarts: number;
+  /** What the latest read speaks (document offsets), kept after it ends. */
+  lastRead: Segment[];
   /** The model question a reading waits on, if any. */
   modelQuestion: string | undefined;
   /** The last lines of the log. */
@@ -43,6 +46,7 @@ export class Reader implements vscode.Disposable {
   private active: Active | undefined;
   /** Bumped by every read/stop, so a slow read that was overtaken does not start. */
   private generation = 0;
+  private lastRead: Segment[] = [];
 
   constructor(private readonly svc: Services) {}
 
@@ -57,6 +61,7 @@ export class Reader implements vscode.Disposable {
     const cfg = readConfig();
     const target = await buildTarget(editor.document, editor.selections, mode, cfg, this.svc.errors);
     if (!target || gen !== this.generation) return;
+    this.lastRead = target.segments;
 
     let ready: ReadyModel | undefined;
     try {
@@ -162,6 +167,7 @@ export class Reader implements vscode.Disposable {
       engineRunning: this.svc.engine.current?.running ?? false,
       enginePid: this.svc.engine.current?.pid,
       engineRestarts: this.svc.engine.current?.restarts ?? 0,
+      lastRead: this.lastRead,
       modelQuestion: this.svc.setup.prompt.pending,
       log: [...this.svc.log.recent],
     };

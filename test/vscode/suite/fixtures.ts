@@ -1,31 +1,21 @@
-// Shared steps of the extension-host tests: the extension's test state, commands, the tiny model and copies of it.
-import assert from 'node:assert/strict';
+// Shared steps of the extension-host tests: commands, settings, the tiny model and copies of it (the reader's test
+// state and polling are in readerState.ts, re-exported here).
 import dns from 'node:dns';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { skip } from './harness';
-import { useTinyModel, type ReaderTestState } from './settings';
+import { useTinyModel } from './settings';
+
+export { state, waitFor } from './readerState';
 
 export const EXTENSION_ID = 'pocket-reader.pocket-reader';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-export const state = async () => (await vscode.commands.executeCommand<ReaderTestState>('pocketReader._testState'))!;
 export const run = (id: string, ...args: unknown[]) => vscode.commands.executeCommand(`pocketReader.${id}`, ...args);
 export const setting = <T>(key: string) => vscode.workspace.getConfiguration('pocketReader').get<T>(key);
 export const setSetting = (key: string, value: unknown) => vscode.workspace.getConfiguration('pocketReader').update(key, value, vscode.ConfigurationTarget.Global);
-
-export async function waitForState(what: string, pred: (s: ReaderTestState) => boolean, timeoutMs = 60_000): Promise<ReaderTestState> {
-  const t0 = Date.now();
-  let s = await state();
-  while (!pred(s)) {
-    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}; last state ${JSON.stringify({ ...s, log: s.log.slice(-8) })}`);
-    await sleep(50);
-    s = await state();
-  }
-  return s;
-}
 
 /** The activated extension's tiny model folder, set as the model with known settings; skips when it cannot play. */
 export async function tinyModel(): Promise<string> {

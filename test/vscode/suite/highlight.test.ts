@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { test } from './harness';
 import { page, screenshotThemes } from './page';
-import { EXTENSION_ID, openFile, run, state, tinyModel, waitForState } from './fixtures';
+import { EXTENSION_ID, openFile, run, state, tinyModel, waitFor } from './fixtures';
 
 interface Painted {
   /** Colours as the browser resolves them: [r, g, b, a] with a in 0–1. */
@@ -80,9 +80,9 @@ test('the sentence highlight uses the contributed colours, stands out in every t
     const editor = await openFile(file);
     editor.selection = new vscode.Selection(0, 0, 0, text.length - 1);
     await run('readSelection');
-    await waitForState('reading', (s) => s.state === 'playing' && s.highlight !== undefined);
+    await waitFor('reading', (s) => s.state === 'playing' && s.highlight !== undefined);
     await run('togglePause');
-    const paused = await waitForState('paused on a sentence', (s) => s.state === 'paused' && s.highlight !== undefined);
+    const paused = await waitFor('paused on a sentence', (s) => s.state === 'paused' && s.highlight !== undefined);
     assert.ok(!vscode.window.activeTextEditor!.selection.isEmpty, 'the selection is kept');
 
     const seen: Record<string, Painted> = {};

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { test } from './harness';
-import { openFile, run, setSetting, sleep, state, tinyModel, waitForState } from './fixtures';
+import { openFile, run, setSetting, sleep, state, tinyModel, waitFor } from './fixtures';
 import { clearNotifications, clickNotificationButton, waitForNotification, waitForPage } from './workbench';
 
 const STORY = 'The first sentence is here. The second sentence follows it. A third sentence comes next. The fourth one ends it.\n';
@@ -26,7 +26,7 @@ test('an unusable voice setting: a plain message, one log line, and Open Setting
     await setSetting('voice', missing);
     await openFile(file);
     await run('readDocument');
-    const s = await waitForState('the voice error', (x) => x.lastError?.code === 'UNKNOWN_VOICE');
+    const s = await waitFor('the voice error', (x) => x.lastError?.code === 'UNKNOWN_VOICE');
     assert.equal(s.state, 'idle');
     assert.equal(s.lastError!.message, `Pocket Reader: the voice file cannot be used: ${missing} does not exist.`);
     const lines = s.log.filter((l) => l.startsWith('error UNKNOWN_VOICE'));
@@ -57,11 +57,11 @@ test('the log names a paragraph read at the cursor as a paragraph, and every pau
     const editor = await openFile(file);
     editor.selection = new vscode.Selection(0, 5, 0, 5);
     await run('readSelection');
-    await waitForState('playing', (x) => x.state === 'playing' && x.currentSegment >= 0);
+    await waitFor('playing', (x) => x.state === 'playing' && x.currentSegment >= 0);
     await run('togglePause');
-    await waitForState('paused', (x) => x.state === 'paused');
+    await waitFor('paused', (x) => x.state === 'paused');
     await run('togglePause');
-    await waitForState('playing again', (x) => x.state === 'playing');
+    await waitFor('playing again', (x) => x.state === 'playing');
     await run('nextSentence');
     await sleep(300);
     await run('previousSentence');

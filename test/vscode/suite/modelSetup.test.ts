@@ -7,7 +7,7 @@ import path from 'node:path';
 import { defaultGroups, formatSize, groupBytes, onnxManifest } from '../../../src/store/manifest';
 import { test } from './harness';
 import { page } from './page';
-import { copyModel, goOffline, openFile, run, setSetting, setting, sleep, state, tinyModel, waitForState } from './fixtures';
+import { copyModel, goOffline, openFile, run, setSetting, setting, sleep, state, tinyModel, waitFor } from './fixtures';
 import { clearNotifications, clickNotificationButton, clickStatusItem, dismissNotification, statusItem, waitForNotification, waitForPage, waitForQuickPick } from './workbench';
 
 const STORY = 'The first sentence is here. The second sentence follows it.\n\nA third one ends it.\n';
@@ -95,7 +95,7 @@ test('a damaged local folder is named in plain words; Use Downloaded Model clear
     await waitForPage('the dialog to open the folder', `document.querySelector('.quick-input-widget input')?.value`, (v) => v === `${tiny}/`);
     await sleep(500);
     await page.press('Enter');
-    const playing = await waitForState('the waiting reading to play', (s) => s.state === 'playing' && s.playerPid !== undefined, 60_000);
+    const playing = await waitFor('the waiting reading to play', (s) => s.state === 'playing' && s.playerPid !== undefined, 60_000);
     assert.equal(setting('modelPath'), tiny);
     assert.equal(playing.modelQuestion, undefined);
     assert.equal(await statusItem('modelNeeded'), undefined);
@@ -121,7 +121,7 @@ test('a model file the runtime cannot read is named in plain words; the runtime\
     await setSetting('modelPath', garbled);
     await openFile(file);
     await run('readDocument');
-    const s = await waitForState('the load failure', (x) => x.lastError?.code === 'MODEL_CORRUPT' && x.state === 'idle');
+    const s = await waitFor('the load failure', (x) => x.lastError?.code === 'MODEL_CORRUPT' && x.state === 'idle');
     assert.equal(s.lastError!.message, `Pocket Reader: flow_lm_flow.onnx in ${garbled} is damaged: ONNX Runtime cannot read it as a model (25 bytes).`);
     const notice = await waitForNotification('ONNX Runtime cannot read it');
     assert.deepEqual(notice.buttons, ['Use Downloaded Model', 'Choose Another Folder', 'Open Settings']);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from './harness';
 import { page } from './page';
-import { copyModel, openFile, run, setSetting, setting, state, tinyModel, waitForState } from './fixtures';
+import { copyModel, openFile, run, setSetting, setting, state, tinyModel, waitFor } from './fixtures';
 import { clearNotifications, clickQuickPickRow, waitForNotification, waitForQuickPick } from './workbench';
 
 test('Choose Voice lists the voices the model folder has, opens on the current one, and Enter keeps it', async () => {
@@ -67,7 +67,7 @@ test('a configured voice the model folder lacks: the reading uses the model\'s d
     await openFile(file);
     for (let i = 0; i < 2; i++) {
       await run('readDocument');
-      const s = await waitForState('reading', (x) => x.state === 'playing' || x.state === 'preparing');
+      const s = await waitFor('reading', (x) => x.state === 'playing' || x.state === 'preparing');
       assert.match(s.statusText, /\balba\b/, 'the default voice reads');
       await run('stop');
     }

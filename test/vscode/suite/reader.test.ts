@@ -7,7 +7,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { decodeWav } from '../../../src/audio/wav';
 import { test } from './harness';
-import { run, sleep, state, tinyModel, waitForState as waitFor } from './fixtures';
+import { state, waitFor } from './readerState';
+import { run, sleep, tinyModel } from './fixtures';
 
 function alive(pid: number): boolean {
   try {
