@@ -9,7 +9,10 @@ import { readConfig, SECTION } from './ui/config';
 import { EngineHost } from './ui/engineHost';
 import { ErrorReporter } from './ui/errorReport';
 import { Log } from './ui/log';
+import { ActiveVoice } from './ui/activeVoice';
 import { ModelManager } from './ui/modelManager';
+import { ModelPrompt } from './ui/modelPrompt';
+import { ModelSetup } from './ui/modelSetup';
 import { Reader } from './ui/reader';
 import type { Services } from './ui/services';
 import { shutdown } from './ui/shutdown';
@@ -21,12 +24,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
   const line = (l: string) => log.line(l);
   const models = new ModelManager(context.globalStorageUri, line);
+  const errors = new ErrorReporter(line);
   const svc = {
     context,
     log,
-    errors: new ErrorReporter(line),
+    errors,
     engine: new EngineHost(line, undefined, () => models.coremlDir),
     models,
+    setup: new ModelSetup(models, new ModelPrompt(), new ActiveVoice(line), errors, line),
     audio: new AudioOutput(line),
     status: new PlayerStatus(),
   } as Omit<Services, 'reader'> as Services;
@@ -36,11 +41,14 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     svc.status,
+    svc.setup.prompt,
     svc.reader,
     registerCommands(svc),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.speed`)) svc.reader.setSpeed(readConfig().speed);
       if (e.affectsConfiguration(`${SECTION}.player`)) svc.audio.forget();
+      // A reading waiting on a model question looks again: the new folder may be the answer.
+      if (e.affectsConfiguration(`${SECTION}.modelPath`)) svc.setup.prompt.recheck();
     }),
   );
   log.line(`activated (VS Code ${vscode.version}, Node ${process.versions.node}, ${process.platform}-${process.arch}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);

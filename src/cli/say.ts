@@ -189,8 +189,14 @@ main().then(
       console.error('stopped');
       process.exit(130);
     }
-    const hint = code === 'DOWNLOAD_FAILED' ? '\nCheck the network connection, or use a local model folder with --model-dir DIR.' : '';
-    console.error(`say: ${err instanceof Error ? err.message : String(err)}${hint}`);
+    const hint =
+      code === 'OFFLINE'
+        ? ' You seem to be offline (or behind a proxy: set HTTPS_PROXY).\nUse a local model folder with --model-dir DIR.'
+        : code === 'DOWNLOAD_FAILED'
+          ? '\nCheck the network connection, or use a local model folder with --model-dir DIR.'
+          : '';
+    const detail = err instanceof EngineError && err.detail ? `\n(${err.detail})` : '';
+    console.error(`say: ${err instanceof Error ? err.message : String(err)}${hint}${detail}`);
     process.exit(1);
   },
 );

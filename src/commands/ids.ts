@@ -15,7 +15,10 @@ export const enum CommandId {
   SetSpeed = 'pocketReader.setSpeed',
   DownloadModel = 'pocketReader.downloadModel',
   UseLocalModel = 'pocketReader.useLocalModel',
+  UseDownloadedModel = 'pocketReader.useDownloadedModel',
   ShowLog = 'pocketReader.showLog',
+  // Always registered, never contributed: the click of the "model needed" status bar entry.
+  AnswerModelPrompt = 'pocketReader.answerModelPrompt',
   // Internal: registered only outside production mode, never contributed.
   TestState = 'pocketReader._testState',
   TestEngine = 'pocketReader._testEngine',

@@ -6,6 +6,8 @@ import { candidatePlayers, PlayerUnavailableError, selectPlayer, type Player, ty
 import { createPlayerSink } from '../audio/playerSink';
 import type { AudioSink } from '../audio/sink';
 
+const PLAYER_SETTING = 'pocketReader.player';
+
 export class AudioOutput {
   private cached: { key: string; player: Player } | undefined;
 
@@ -17,11 +19,16 @@ export class AudioOutput {
     const known = new Set(candidatePlayers().map(([kind]) => kind));
     if (setting !== 'auto' && !known.has(setting as PlayerKind)) {
       throw new PlayerUnavailableError(
-        `The audio player "${setting}" (setting pocketReader.player) is not supported here; use "auto" or one of: ${[...known].join(', ')}.`,
+        `the audio player "${setting}" (setting pocketReader.player) is not supported here; use "auto" or one of: ${[...known].join(', ')}.`,
+        [],
+        PLAYER_SETTING,
       );
     }
     const t0 = performance.now();
-    const player = await selectPlayer(setting === 'auto' ? {} : { prefer: [setting as PlayerKind] });
+    const player = await selectPlayer(setting === 'auto' ? {} : { prefer: [setting as PlayerKind] }).catch((err: unknown) => {
+      if (setting === 'auto' || !(err instanceof PlayerUnavailableError)) throw err;
+      throw new PlayerUnavailableError(`${err.message} (chosen by the setting pocketReader.player)`, err.problems, PLAYER_SETTING);
+    });
     this.log(`audio player: ${player.kind} (${player.command}), checked in ${Math.round(performance.now() - t0)} ms`);
     this.cached = { key: setting, player };
     return player;

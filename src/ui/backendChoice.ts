@@ -5,7 +5,7 @@
 import type { BackendChoice, EngineConfig } from '../shared/protocol';
 import { COREML_LANGUAGES } from '../store/coremlStore';
 
-export const NOT_MAC_WARNING = 'CoreML is only available on macOS; using ONNX Runtime.';
+export const NOT_MAC_WARNING = 'Pocket Reader: CoreML is only available on macOS; using ONNX Runtime.';
 
 export interface CoreMLSetState {
   /** globalStorage/models/coreml/<lang> */

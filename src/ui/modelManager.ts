@@ -1,32 +1,27 @@
 /**
  * Where each language's speech model lives and how it gets there: `pocketReader.modelPath` for the language of its
  * bundle, else a verified download in globalStorage/models/<bundle> (English: the pinned manifest; the other
- * languages: language packs from the pinned listings). Nothing is downloaded until the user says so (a missing voice
- * of a pack already there, a few MB, follows without asking). On macOS the English CoreML set
+ * languages: language packs from the pinned listings). Nothing is downloaded until the user says so (modelSetup.ts
+ * asks; a missing voice of a pack already there, a few MB, follows without asking). On macOS the English CoreML set
  * (globalStorage/models/coreml/english) then follows in the background; the ONNX set stays required beside it.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { checkModelDir, ensureModelSet, onnxManifest } from '../store/modelStore';
-import { modelDirError } from '../store/modelCheck';
-import { defaultGroups, filesInGroups } from '../store/manifest';
+import { checkModelDir, ensureModelSet, onnxManifest, type ModelProblem } from '../store/modelStore';
+import { defaultGroups, formatSize, groupBytes } from '../store/manifest';
 import { clearCoreMLSetComplete, coremlSource, ensureCoreMLSet, isCoreMLSetComplete, markCoreMLSetComplete, skipUnusedCoreMLAsset } from '../store/coremlStore';
 import { errorMessage } from '../store/files';
 import { languageOfBundle, packFor, type LanguagePack } from '../store/languagePacks';
 import { ensureLanguagePack, languagePackProblem } from '../store/languagePackStore';
 import { isCancelled } from '../shared/errors';
 import { LANGUAGE_NAMES, type LanguageCode } from '../text/language/codes';
+import { isVoiceFile } from '../shared/voiceFiles';
 import { coremlLanguage, decideBackend, type CoreMLSetState } from './backendChoice';
 import { readConfig, updateGlobal } from './config';
+import { modelFolderError, openSettings } from './errorMessages';
+import { runAction } from './errorReport';
 import { voiceFor } from './languageVoice';
-
-const MB = 1024 * 1024;
-
-/** A voice given as a file rather than a name from the model's voice list. */
-export function isVoiceFile(voice: string): boolean {
-  return /[\\/]|\.safetensors$/i.test(voice);
-}
 
 type Progress = vscode.Progress<{ message?: string; increment?: number }>;
 
@@ -38,6 +33,8 @@ export class ModelManager {
   private coremlPaused = false;
   private warned = false;
   private lastNote: string | undefined;
+  /** The model download in progress (or settled): the next one starts after it. */
+  private downloads: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly storage: vscode.Uri,
@@ -64,20 +61,8 @@ export class ModelManager {
     return isVoiceFile(voice) || !known ? ['core'] : ['core', voiceGroup];
   }
 
-  /**
-   * A usable (ONNX) model folder for `language`, or undefined when the user declined or a problem was reported. With
-   * no model yet, asks once: download it, or point at a local folder. Then picks the CoreML set, if any (see
-   * prepareCoreML). The engine keeps one language loaded: a different folder reloads it between requests.
-   */
-  async ensureReady(language: LanguageCode = 'en'): Promise<string | undefined> {
-    const local = this.localFolderFor(language);
-    const dir = language === 'en' || local ? await this.ensureOnnx(local) : await this.ensurePack(packFor(language, readConfig().modelSize));
-    if (dir) this.prepareCoreML(dir);
-    return dir;
-  }
-
   /** `pocketReader.modelPath` when its bundle speaks `language` (a test model's unknown bundle counts as English). */
-  private localFolderFor(language: LanguageCode): string | undefined {
+  localFolderFor(language: LanguageCode): string | undefined {
     const { modelPath } = readConfig();
     if (!modelPath) return undefined;
     return languageOfBundle(bundleNameOf(modelPath)) === language ? modelPath : undefined;
@@ -88,7 +73,8 @@ export class ModelManager {
     return path.join(this.storage.fsPath, 'models', pack.bundle);
   }
 
-  private async ensurePack(pack: LanguagePack): Promise<string | undefined> {
+  /** A language pack's folder, asking before its first download; undefined when the user declined. */
+  async ensurePack(pack: LanguagePack): Promise<string | undefined> {
     const dir = this.packDir(pack);
     const voice = voiceFor(readConfig(), pack.language);
     const builtin = isVoiceFile(voice) ? undefined : voice;
@@ -130,34 +116,21 @@ export class ModelManager {
     return this.downloadPack(pack, [isVoiceFile(voice) ? pack.defaultVoice : voice]);
   }
 
-  /** `local` (the modelPath folder for this language), else the English model in the store. */
-  private async ensureOnnx(local: string | undefined): Promise<string | undefined> {
-    const cfg = readConfig();
-    if (local) {
-      const problems = await checkModelDir(local);
-      if (problems.length === 0) return local;
-      throw modelDirError(local, problems);
-    }
-    const dir = this.managedDir;
-    const problems = await checkModelDir(dir, onnxManifest, { groups: this.groupsFor(cfg.voice) });
-    if (problems.length === 0) return dir;
-    if (problems.some((p) => p.kind === 'corrupt')) throw modelDirError(dir, problems);
-    const size = Math.round(this.downloadBytes(this.groupsFor(cfg.voice)) / MB);
-    const choice = await vscode.window.showInformationMessage(
-      `Pocket Reader needs its speech model (≈ ${size} MB, downloaded once).`,
-      'Download',
-      'Use Local Folder',
-    );
-    if (choice === 'Download') return (await this.download()) ? dir : undefined;
-    if (choice === 'Use Local Folder') return this.pickLocalFolder();
-    return undefined;
+  /** The download's graphs and tokenizer are all there (its voices may not be). */
+  async managedCoreReady(): Promise<boolean> {
+    return (await checkModelDir(this.managedDir, onnxManifest, { groups: ['core'] })).length === 0;
+  }
+
+  /** What is missing or damaged in the downloaded model for `voice` (empty when it is ready). */
+  managedProblems(voice: string): Promise<ModelProblem[]> {
+    return checkModelDir(this.managedDir, onnxManifest, { groups: this.groupsFor(voice) });
   }
 
   /**
    * Sets coremlDir for the ONNX folder `onnxDir` and, on macOS, starts fetching a missing CoreML set in the
    * background. Never blocks or fails the reading: ONNX Runtime serves it meanwhile.
    */
-  private prepareCoreML(onnxDir: string): void {
+  prepareCoreML(onnxDir: string): void {
     this.lastOnnxDir = onnxDir;
     const cfg = readConfig();
     const d = decideBackend({ platform: process.platform, backend: cfg.backend, coremlSet: () => this.coremlSetFor(onnxDir), downloadPaused: this.coremlPaused });
@@ -165,7 +138,8 @@ export class ModelManager {
     if (d.warning && !this.warned) {
       this.warned = true;
       this.log(d.warning);
-      void vscode.window.showWarningMessage(d.warning);
+      const settings = openSettings('pocketReader.backend');
+      void vscode.window.showWarningMessage(d.warning, settings.title).then((pick) => pick && runAction(settings));
     }
     if (d.note && d.note !== this.lastNote) this.log(d.note);
     this.lastNote = d.note;
@@ -215,14 +189,21 @@ export class ModelManager {
 
   /** Total bytes of the given groups (what a fresh download would fetch). */
   downloadBytes(groups: readonly string[]): number {
-    return filesInGroups(onnxManifest, groups).reduce((n, f) => n + (f.bytes ?? 0), 0);
+    return groupBytes(onnxManifest, groups);
   }
 
   /**
    * Downloads (or completes, resuming partial files) the model set with a cancellable progress notification.
-   * Resolves true when the set is complete; errors are thrown as EngineErrors (DOWNLOAD_FAILED, …).
+   * Resolves true when the set is complete; errors are thrown as EngineErrors (DOWNLOAD_FAILED, OFFLINE, …).
+   * One download at a time: a second request (a late button, the command) waits, then only verifies what is there.
    */
-  async download(extraGroups: readonly string[] = [], title = 'Pocket Reader: downloading the speech model'): Promise<boolean> {
+  download(extraGroups: readonly string[] = [], title = 'Pocket Reader: downloading the speech model'): Promise<boolean> {
+    const run = this.downloads.then(() => this.downloadNow(extraGroups, title));
+    this.downloads = run.catch(() => undefined);
+    return run;
+  }
+
+  private async downloadNow(extraGroups: readonly string[], title: string): Promise<boolean> {
     const groups = [...new Set([...defaultGroups(onnxManifest), ...this.groupsFor(readConfig().voice), ...extraGroups])];
     const dir = this.managedDir;
     const t0 = performance.now();
@@ -236,8 +217,8 @@ export class ModelManager {
     );
   }
 
-  /** Folder picker → `pocketReader.modelPath` (user setting; machine-scoped in package.json). */
-  async pickLocalFolder(): Promise<string | undefined> {
+  /** The folder dialog alone; undefined when it was closed. */
+  async chooseFolder(): Promise<string | undefined> {
     const picked = await vscode.window.showOpenDialog({
       canSelectFiles: false,
       canSelectFolders: true,
@@ -245,13 +226,29 @@ export class ModelManager {
       openLabel: 'Use This Model Folder',
       title: 'Pocket Reader: choose a folder with the speech model (bundle.json, *.onnx, tokenizer.model)',
     });
-    const folder = picked?.[0]?.fsPath;
+    return picked?.[0]?.fsPath;
+  }
+
+  /** Folder picker → checked → `pocketReader.modelPath`; a folder that cannot serve is refused with its problems. */
+  async pickLocalFolder(): Promise<string | undefined> {
+    const folder = await this.chooseFolder();
     if (!folder) return undefined;
     const problems = await checkModelDir(folder);
-    if (problems.length > 0) throw modelDirError(folder, problems);
+    if (problems.length > 0) throw modelFolderError(folder, problems, 'folder');
+    await this.useFolder(folder);
+    return folder;
+  }
+
+  /** Saves a checked folder as `pocketReader.modelPath` (user setting; machine-scoped in package.json). */
+  async useFolder(folder: string): Promise<void> {
     await updateGlobal('modelPath', folder);
     this.log(`model: using local folder ${folder}`);
-    return folder;
+  }
+
+  /** Clears `pocketReader.modelPath`, so the downloaded model is used (downloading it is up to the caller). */
+  async useDownloaded(): Promise<void> {
+    await updateGlobal('modelPath', undefined);
+    this.log(`model: using the downloaded model in ${this.managedDir}`);
   }
 }
 
@@ -274,7 +271,7 @@ function progressReporter(progress: Progress): (p: { doneBytes: number; totalByt
     lastAt = now;
     const pct = p.totalBytes > 0 ? Math.min(100, (100 * p.doneBytes) / p.totalBytes) : 0;
     progress.report({
-      message: `${(p.doneBytes / MB).toFixed(0)} of ${(p.totalBytes / MB).toFixed(0)} MB (${Math.floor(pct)}%)`,
+      message: `${formatSize(p.doneBytes)} of ${formatSize(p.totalBytes)} (${Math.floor(pct)}%)`,
       increment: Math.max(0, pct - reported),
     });
     reported = Math.max(reported, pct);

@@ -3,12 +3,11 @@
  * status bar and the `pocketReader.reading` / `pocketReader.paused` context keys that scope the keybindings.
  */
 import * as vscode from 'vscode';
-import { CommandId } from '../commands/ids';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
-import { voiceFor } from './languageVoice';
 import type { LanguageChoice } from '../text/language/detect';
 import { Highlighter } from './highlighter';
+import type { ReadyModel } from './modelSetup';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
 import type { Services } from './services';
@@ -42,6 +41,10 @@ export interface ReaderTestState {
   /** The language of the current (or last) reading and the model folder the engine was given. */
   language: LanguageChoice | undefined;
   modelDir: string | undefined;
+  /** The model question a reading waits on, if any. */
+  modelQuestion: string | undefined;
+  /** The last lines of the log. */
+  log: string[];
 }
 
 export class Reader implements vscode.Disposable {
@@ -58,7 +61,7 @@ export class Reader implements vscode.Disposable {
     await this.stopActive();
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      this.svc.errors.info('NO_EDITOR', 'Open a file, then run Pocket Reader again.');
+      this.svc.errors.info('NO_EDITOR', 'Pocket Reader: open a file, then run the command again.');
       return;
     }
     const cfg = readConfig();
@@ -66,39 +69,38 @@ export class Reader implements vscode.Disposable {
     if (!target || gen !== this.generation) return;
     this.lastRead = target.segments;
 
-    let modelDir: string | undefined;
+    let ready: ReadyModel | undefined;
     try {
-      modelDir = await this.svc.models.ensureReady(target.language.language);
+      ready = await this.svc.setup.ensureReady(target.language.language);
     } catch (err) {
       this.svc.errors.report(err);
       return;
     }
-    if (!modelDir || gen !== this.generation) return;
+    if (!ready || gen !== this.generation) return;
 
-    const saveInstead = () => vscode.commands.executeCommand(CommandId.SaveAudio, target.document.uri);
+    const saveTarget = target.document.uri;
     let player;
     try {
       player = await this.svc.audio.player(cfg.player);
     } catch (err) {
-      this.svc.errors.report(err, { saveInstead });
+      this.svc.errors.report(err, { saveTarget });
       return;
     }
     if (gen !== this.generation) return;
 
     const cfgNow = readConfig(); // the prompts above may have changed modelPath/voice
     const session = new ReadingSession({
-      engine: this.svc.engine.synthesizer(modelDir, cfgNow),
+      engine: this.svc.engine.synthesizer(ready.modelDir, cfgNow),
       segments: target.segments,
-      synthesis: synthesisOptions(cfgNow, target.language.language),
+      synthesis: { ...synthesisOptions(cfgNow, target.language.language), voice: ready.voice },
       createSink: () => this.svc.audio.createSink(player),
       speed: cfgNow.speed,
       log: (l) => this.svc.log.line(l),
     });
-    const voice = voiceFor(cfgNow, target.language.language);
-    const active: Active = { session, highlighter: new Highlighter(target.document, target.segments), document: target.document, voice, language: target.language };
+    const active: Active = { session, highlighter: new Highlighter(target.document, target.segments), document: target.document, voice: ready.voice, language: target.language };
     this.active = active;
     this.lastLanguage = target.language;
-    this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${mode}) in ${target.language.language} (${target.language.source}), voice ${voice}, ${cfgNow.speed}×`);
+    this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${target.scope}) in ${target.language.language} (${target.language.source}), voice ${ready.voice}, ${cfgNow.speed}×`);
 
     session.on('segment', (i) => {
       active.highlighter.show(i);
@@ -110,7 +112,7 @@ export class Reader implements vscode.Disposable {
     });
     session.on('error', (err) => {
       this.svc.audio.forget(); // a failed player is probed again next time
-      this.svc.errors.report(err, { saveInstead });
+      this.svc.errors.report(err, { saveTarget });
     });
     void session.finished.then(() => this.cleanup(active));
     this.refreshStatus(active);
@@ -121,19 +123,30 @@ export class Reader implements vscode.Disposable {
   /** Stops the player and the engine request at once. */
   async stop(): Promise<void> {
     this.generation++;
+    if (this.active) this.svc.log.line(`stopped ${this.where(this.active)}`);
     await this.stopActive();
   }
 
   togglePause(): void {
-    this.active?.session.togglePause();
+    const a = this.active;
+    const did = a?.session.togglePause();
+    if (a && did) this.svc.log.line(`${did} ${this.where(a)}`);
   }
 
   next(): void {
-    this.active?.session.next();
+    const a = this.active;
+    if (a) this.svc.log.line(a.session.next() ? `next sentence, from ${this.where(a)}` : `next sentence: none after ${this.where(a)}`);
   }
 
   previous(): void {
-    this.active?.session.previous();
+    const a = this.active;
+    if (a) this.svc.log.line(a.session.previous() ? `previous sentence, from ${this.where(a)}` : `previous sentence: none before ${this.where(a)}`);
+  }
+
+  /** "at sentence 3/7" (or "before the first sentence") for the log. */
+  private where(a: Active): string {
+    const s = a.session;
+    return s.currentSegment >= 0 ? `at sentence ${s.currentSegment + 1}/${s.segmentCount}` : 'before the first sentence';
   }
 
   /** Applies a new speed to the running session (settings change). */
@@ -164,6 +177,8 @@ export class Reader implements vscode.Disposable {
       lastRead: this.lastRead,
       language: a?.language ?? this.lastLanguage,
       modelDir: this.svc.engine.modelDir,
+      modelQuestion: this.svc.setup.prompt.pending,
+      log: [...this.svc.log.recent],
     };
   }
 

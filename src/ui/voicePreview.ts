@@ -9,7 +9,7 @@ export const PREVIEW_TEXT = 'Hello! This is how I sound when Pocket Reader reads
 
 export async function previewVoice(svc: Services, voice: string, label: string): Promise<void> {
   await svc.reader.stop();
-  const modelDir = await svc.models.ensureReady('en');
+  const modelDir = (await svc.setup.ensureReady('en'))?.modelDir;
   if (!modelDir) return;
   const cfg = readConfig();
   const player = await svc.audio.player(cfg.player);

@@ -5,6 +5,7 @@
 //   POST /screenshot { file }                         → page screenshot (PNG)
 //   POST /click      { selector, frame? }             → a real click (a user gesture, so webview autoplay unlocks)
 //   POST /press      { keys, frame? }                 → keyboard press (e.g. "Enter", "Control+Shift+P")
+//   POST /type       { text, paste? }                 → types text into the focused element, key by key (or pastes it)
 //   POST /eval       { expression, frame? }           → JSON value of a JS expression evaluated in the page or frame
 //   POST /frames     {}                               → [{ url, name }] of every frame
 // `frame` selects the first frame (webviews are nested iframes) that contains `frame.hasSelector` and/or whose URL
@@ -55,6 +56,10 @@ async function handle(page, route, body) {
       } else await page.keyboard.press(body.keys);
       return { pressed: body.keys };
     }
+    case '/type':
+      if (body.paste) await page.keyboard.insertText(body.text);
+      else await page.keyboard.type(body.text);
+      return { typed: body.text.length };
     case '/eval': {
       const f = await findFrame(page, body.frame, timeoutMs);
       return { value: await f.evaluate(body.expression) };
