@@ -10,6 +10,7 @@ import { EngineHost } from './ui/engineHost';
 import { ErrorReporter } from './ui/errorReport';
 import { Log } from './ui/log';
 import { ModelManager } from './ui/modelManager';
+import { PlayerView } from './ui/playerView';
 import { Reader } from './ui/reader';
 import type { Services } from './ui/services';
 import { PlayerStatus } from './ui/statusBar';
@@ -21,20 +22,23 @@ export function activate(context: vscode.ExtensionContext): void {
   const line = (l: string) => log.line(l);
   const models = new ModelManager(context.globalStorageUri, line);
   engineHost = new EngineHost(line, undefined, () => models.coremlDir);
+  const view = new PlayerView(context.extensionUri, line);
   const svc = {
     context,
     log,
     errors: new ErrorReporter(line),
     engine: engineHost,
     models,
-    audio: new AudioOutput(line),
+    audio: new AudioOutput(line, view, context.extension.extensionKind),
     status: new PlayerStatus(),
+    view,
   } as Omit<Services, 'reader'> as Services;
   svc.reader = new Reader(svc);
 
   context.subscriptions.push(
     log,
     svc.status,
+    view,
     svc.reader,
     registerCommands(svc),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -42,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration(`${SECTION}.player`)) svc.audio.forget();
     }),
   );
-  log.line(`activated (VS Code ${vscode.version}, Node ${process.versions.node}, ${process.platform}-${process.arch}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
+  const where = [vscode.env.uiKind === vscode.UIKind.Web && 'web UI', vscode.env.remoteName && `remote ${vscode.env.remoteName}`].filter(Boolean).join(', ');
+  log.line(`activated (VS Code ${vscode.version}, Node ${process.versions.node}, ${process.platform}-${process.arch}${where ? `, ${where}` : ''})`);
 }
 
 /** Ends the worker cleanly (sessions released before the thread exits); the reader was stopped by its disposable. */

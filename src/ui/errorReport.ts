@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { PlayerUnavailableError } from '../audio/players';
 import { ImplausiblePlaybackError, PlayerExitError } from '../audio/sink';
+import { ViewAudioError } from '../audio/webviewSink';
 import { EngineError } from '../shared/errors';
 import { CommandId } from '../commands/ids';
 
@@ -51,6 +52,10 @@ export class ErrorReporter {
     }
     if (err instanceof PlayerExitError || err instanceof ImplausiblePlaybackError) {
       return { code: 'PLAYER_FAILED', message: `Pocket Reader: ${err.message}`, actions: [...saveAction, showLog], severity: 'error' };
+    }
+    if (err instanceof ViewAudioError) {
+      const settings: Action = { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'pocketReader.player') };
+      return { code: 'VIEW_AUDIO', message: `Pocket Reader: ${err.message}`, actions: [...saveAction, settings], severity: 'error' };
     }
     if (err instanceof EngineError) {
       switch (err.code) {

@@ -1,21 +1,36 @@
 /**
  * The reading controller: one session at a time (a new read stops the old one), wired to the highlight, the
- * status bar and the `pocketReader.reading` / `pocketReader.paused` context keys that scope the keybindings.
+ * status bar, the player view and the `pocketReader.reading` / `pocketReader.paused` context keys that scope the
+ * keybindings.
  */
 import * as vscode from 'vscode';
+import type { PlayerKind } from '../audio/players';
+import type { SinkChoice } from '../audio/sinkChoice';
 import { CommandId } from '../commands/ids';
+import type { PlayerAudioState } from './playerView';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
 import { Highlighter } from './highlighter';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
 import type { Services } from './services';
+import { voiceLabel } from './statusBar';
+import type { Segment } from '../text/segment';
 
 interface Active {
   session: ReadingSession;
   highlighter: Highlighter;
   document: vscode.TextDocument;
   voice: string;
+  segments: readonly Segment[];
+  output: 'webview' | PlayerKind;
+}
+
+/** A finished reading, kept for the test hook. */
+export interface ReadingRecord {
+  state: SessionState;
+  synthesizedSamples: number;
+  positionSamples: number;
 }
 
 export interface ReaderTestState {
@@ -31,14 +46,34 @@ export interface ReaderTestState {
   /** Engine requests still running, and whether the worker thread exists. */
   engineRequests: number;
   engineRunning: boolean;
+  /** Where the current reading plays: the webview or a player kind. */
+  output: 'webview' | PlayerKind | undefined;
+  /** The player view's audio (blocked, running, …) and whether a click has unlocked it. */
+  viewAudio: PlayerAudioState;
+  viewUnlocked: boolean;
+  /** The sample being heard and the samples synthesized, in source (1×) audio. */
+  positionSamples: number;
+  synthesizedSamples: number;
+  lastReading: ReadingRecord | undefined;
 }
 
 export class Reader implements vscode.Disposable {
   private active: Active | undefined;
   /** Bumped by every read/stop, so a slow read that was overtaken does not start. */
   private generation = 0;
+  private lastReading: ReadingRecord | undefined;
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly svc: Services) {}
+  constructor(private readonly svc: Services) {
+    this.subscriptions = [
+      svc.view.onDidChangeAudio(() => this.active && this.refreshStatus(this.active)),
+      svc.view.onDidClose(() => {
+        if (this.active?.output !== 'webview') return;
+        svc.log.line('the player view was closed, so the reading stopped');
+        void this.stop();
+      }),
+    ];
+  }
 
   async read(mode: ReadMode): Promise<void> {
     const gen = ++this.generation;
@@ -62,25 +97,36 @@ export class Reader implements vscode.Disposable {
     if (!modelDir || gen !== this.generation) return;
 
     const saveInstead = () => vscode.commands.executeCommand(CommandId.SaveAudio, target.document.uri);
-    let player;
+    let output: SinkChoice;
     try {
-      player = await this.svc.audio.player(cfg.player);
+      output = await this.svc.audio.choose(cfg.player);
     } catch (err) {
       this.svc.errors.report(err, { saveInstead });
       return;
     }
     if (gen !== this.generation) return;
+    if (output.kind === 'webview') {
+      await this.svc.view.wake();
+      if (gen !== this.generation) return;
+    }
 
     const cfgNow = readConfig(); // the prompts above may have changed modelPath/voice
     const session = new ReadingSession({
       engine: this.svc.engine.synthesizer(modelDir, cfgNow),
       segments: target.segments,
       synthesis: synthesisOptions(cfgNow),
-      createSink: () => this.svc.audio.createSink(player),
+      createSink: () => this.svc.audio.createSink(output),
       speed: cfgNow.speed,
       log: (l) => this.svc.log.line(l),
     });
-    const active: Active = { session, highlighter: new Highlighter(target.document, target.segments), document: target.document, voice: cfgNow.voice };
+    const active: Active = {
+      session,
+      highlighter: new Highlighter(target.document, target.segments),
+      document: target.document,
+      voice: cfgNow.voice,
+      segments: target.segments,
+      output: output.kind === 'webview' ? 'webview' : output.player.kind,
+    };
     this.active = active;
     this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${mode}), voice ${cfgNow.voice}, ${cfgNow.speed}×`);
 
@@ -93,7 +139,7 @@ export class Reader implements vscode.Disposable {
       void this.setContext(active);
     });
     session.on('error', (err) => {
-      this.svc.audio.forget(); // a failed player is probed again next time
+      this.svc.audio.forget(); // a failed output is chosen again next time
       this.svc.errors.report(err, { saveInstead });
     });
     void session.finished.then(() => this.cleanup(active));
@@ -132,6 +178,7 @@ export class Reader implements vscode.Disposable {
     const a = this.active;
     const current = a?.session.currentSegment ?? -1;
     const range = a && current >= 0 ? a.highlighter.rangeOf(current) : undefined;
+    const view = this.svc.view.testState();
     return {
       state: a?.session.state ?? 'idle',
       playerPid: a?.session.playerPid,
@@ -143,6 +190,12 @@ export class Reader implements vscode.Disposable {
       lastError: this.svc.errors.last,
       engineRequests: this.svc.engine.pendingRequests,
       engineRunning: this.svc.engine.current?.running ?? false,
+      output: a?.output,
+      viewAudio: view.audio,
+      viewUnlocked: view.unlocked,
+      positionSamples: a?.session.positionSamples ?? 0,
+      synthesizedSamples: a?.session.synthesizedSamples ?? 0,
+      lastReading: this.lastReading,
     };
   }
 
@@ -156,8 +209,10 @@ export class Reader implements vscode.Disposable {
   private cleanup(a: Active): void {
     if (this.active !== a) return;
     this.active = undefined;
+    this.lastReading = { state: a.session.state, synthesizedSamples: a.session.synthesizedSamples, positionSamples: a.session.positionSamples };
     a.highlighter.dispose();
     this.svc.status.hide();
+    this.svc.view.showIdle();
     void vscode.commands.executeCommand('setContext', 'pocketReader.reading', false);
     void vscode.commands.executeCommand('setContext', 'pocketReader.paused', false);
   }
@@ -166,7 +221,10 @@ export class Reader implements vscode.Disposable {
     if (this.active !== a) return;
     const s = a.session;
     if (s.state === 'stopped' || s.state === 'ended' || s.state === 'failed') return;
-    this.svc.status.update({ state: s.state, voice: a.voice, speed: s.speed, sentence: s.currentSegment + 1, sentences: s.segmentCount });
+    const audioProblem = a.output === 'webview' ? this.svc.view.audioProblem : undefined;
+    this.svc.status.update({ state: s.state, voice: a.voice, speed: s.speed, sentence: s.currentSegment + 1, sentences: s.segmentCount, audioProblem });
+    const current = s.currentSegment >= 0 ? a.segments[s.currentSegment] : undefined;
+    this.svc.view.show({ state: s.state, sentence: current?.text ?? '', index: s.currentSegment + 1, count: s.segmentCount, voice: voiceLabel(a.voice), speed: s.speed });
   }
 
   private async setContext(a: Active): Promise<void> {
@@ -176,6 +234,7 @@ export class Reader implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
     void this.stop();
   }
 }

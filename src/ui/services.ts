@@ -6,6 +6,7 @@ import type { ErrorReporter } from './errorReport';
 import type { Log } from './log';
 import type { ModelManager } from './modelManager';
 import type { Reader } from './reader';
+import type { PlayerView } from './playerView';
 import type { PlayerStatus } from './statusBar';
 
 export interface Services {
@@ -16,5 +17,6 @@ export interface Services {
   models: ModelManager;
   audio: AudioOutput;
   status: PlayerStatus;
+  view: PlayerView;
   reader: Reader;
 }

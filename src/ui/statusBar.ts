@@ -13,6 +13,8 @@ export interface PlayerStatusInfo {
   /** 1-based sentence being heard, 0 before the first. */
   sentence: number;
   sentences: number;
+  /** The player view cannot play: autoplay is blocked until a click in it, or the view is not open. */
+  audioProblem?: 'blocked' | 'unreachable';
 }
 
 export class PlayerStatus implements vscode.Disposable {
@@ -37,7 +39,16 @@ export class PlayerStatus implements vscode.Disposable {
     const voice = voiceLabel(info.voice);
     const speed = `${Number(info.speed.toFixed(2))}×`;
     const where = info.sentence > 0 ? ` ${info.sentence}/${info.sentences}` : '';
-    if (info.state === 'preparing') {
+    this.main.command = CommandId.TogglePause;
+    this.main.backgroundColor = undefined;
+    if (info.audioProblem) {
+      this.main.text = info.audioProblem === 'blocked' ? '$(mute) Audio blocked: click "Enable audio" in Pocket Reader' : '$(mute) No audio: open the Pocket Reader panel';
+      this.main.tooltip = info.audioProblem === 'blocked'
+        ? 'Pocket Reader: the window plays sound only after a click in the Pocket Reader player. Click here to show it.'
+        : 'Pocket Reader: the player view that plays the audio is not open. Click here to show it.';
+      this.main.command = CommandId.FocusPlayer;
+      this.main.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    } else if (info.state === 'preparing') {
       this.main.text = `$(loading~spin) Preparing ${voice}…`;
       this.main.tooltip = 'Pocket Reader is preparing speech — click to pause';
     } else if (info.state === 'paused') {
