@@ -1,12 +1,13 @@
-// Pocket Reader's commands in a real extension host with the tiny model: reading plays through the null sink,
-// stop/pause/next act on the real player process, Save writes a real WAV, and failures are reported, not hung.
+// Pocket Reader's commands in a real extension host with the tiny model: reading plays through the null sink
+// (pocketReader.player = pacat; the player view is tested in webview.test.ts), stop/pause/next act on the real player
+// process, Save writes a real WAV, and failures are reported, not hung.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { decodeWav } from '../../../src/audio/wav';
-import { useTinyModel, type ReaderTestState } from './settings';
+import { usePlayer, useTinyModel, type ReaderTestState } from './settings';
 import { skip, test } from './harness';
 
 const EXTENSION_ID = 'pocket-reader.pocket-reader';
@@ -48,12 +49,12 @@ function procState(pid: number): string | undefined {
 let prepared = false;
 async function setup(): Promise<void> {
   if (!process.env.PULSE_SERVER) skip('no PULSE_SERVER (null sink not started)');
-  if (prepared) return;
+  if (prepared) return usePlayer('pacat');
   const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
   await ext.activate();
   const model = path.join(ext.extensionPath, 'models', 'generated', 'tiny');
   if (!existsSync(path.join(model, 'bundle.json'))) skip(`tiny model not generated at ${model}`);
-  await useTinyModel(model);
+  await useTinyModel(model, 'pacat');
   prepared = true;
 }
 
@@ -232,7 +233,7 @@ test('no usable audio player: a clear error, nothing hangs', async () => {
       assert.match(s.lastError!.message, /cannot play audio/);
     }
   } finally {
-    await cfg.update('player', 'auto', vscode.ConfigurationTarget.Global);
+    await usePlayer('pacat');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     rmSync(dir, { recursive: true, force: true });
   }
