@@ -7,15 +7,15 @@ import * as vscode from 'vscode';
 import type { PlayerKind } from '../audio/players';
 import type { SinkChoice } from '../audio/sinkChoice';
 import { CommandId } from '../commands/ids';
-import type { PlayerAudioState } from './playerView';
+import type { Segment } from '../text/segment';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
 import { Highlighter } from './highlighter';
+import type { PlayerAudioState } from './playerView';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
 import type { Services } from './services';
 import { voiceLabel } from './statusBar';
-import type { Segment } from '../text/segment';
 
 interface Active {
   session: ReadingSession;
