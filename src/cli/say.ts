@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { createPlayerSink } from '../audio/playerSink';
 import { selectPlayer } from '../audio/players';
 import type { AudioSink } from '../audio/sink';
-import { WavFileWriter } from '../audio/wav';
+import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
 import { EngineClient } from '../client/engineClient';
 import { EngineError } from '../shared/errors';
 import type { BackendChoice, SynthesisOptions } from '../shared/protocol';
@@ -78,32 +78,29 @@ async function main(): Promise<number> {
 
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
-  const modelDir = await resolveModelDir(values['model-dir'], abort.signal);
-  const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
-  const client = new EngineClient({
-    config: { modelDir, backend: values.backend as BackendChoice, threads: Number(values.threads) },
-    workerPath: path.join(__dirname, 'engine-worker.js'),
-    log: (line) => console.error(line),
-  });
+  // The output file is checked first: a wrong --out fails at once, not after a download and a synthesis.
+  const wav = values.out ? await WavFileWriter.createAt(path.resolve(values.out), DEFAULT_SAMPLE_RATE, values.force) : undefined;
+  let client: EngineClient | undefined;
   let sink: AudioSink | undefined;
-  let wav: WavFileWriter | undefined;
   try {
+    const modelDir = await resolveModelDir(values['model-dir'], abort.signal);
+    const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
+    client = new EngineClient({
+      config: { modelDir, backend: values.backend as BackendChoice, threads: Number(values.threads) },
+      log: (line) => console.error(line),
+    });
     const ready = await client.ensureLoaded();
+    if (ready.info.sampleRate !== DEFAULT_SAMPLE_RATE) throw new Error(`the model makes ${ready.info.sampleRate} Hz audio; expected ${DEFAULT_SAMPLE_RATE} Hz`);
     const voice = values.voice ?? ready.info.builtinVoices[0] ?? 'alba';
     const options: SynthesisOptions = {
       voice,
       temperature: Number(values.temperature),
       lsdSteps: Number(values['lsd-steps']),
       seed,
+      // A file gets the same samples whatever the timing (and after an engine restart); playback wants low latency.
+      decodeBatching: wav ? 'fixed' : 'adaptive',
     };
-    if (values.out) {
-      const out = path.resolve(values.out);
-      wav = await WavFileWriter.createAt(out, ready.info.sampleRate, values.force).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EEXIST') throw new Error(`${out} already exists; pass --force to replace it`);
-        throw e;
-      });
-    }
-    else {
+    if (!wav) {
       const player = await selectPlayer().catch((e: Error) => {
         throw new Error(`${e.message}\nOr write the audio to a file instead: --out speech.wav`);
       });
@@ -125,17 +122,17 @@ async function main(): Promise<number> {
       else await sink!.write(chunk.pcm);
     }
     const stats = await handle.done;
-    await wav?.close();
+    const written = await wav?.commit();
     if (sink) await sink.finish();
     console.error(
       `${stats.audioSeconds.toFixed(2)} s of audio in ${(stats.wallMs / 1000).toFixed(2)} s ` +
         `(${stats.realTimeFactor.toFixed(2)}× real time, first audio after ${stats.firstAudioMs.toFixed(0)} ms); ` +
-        `${ready.backend}, voice ${voice}, seed ${seed}${wav ? `; wrote ${wav.path}` : ''}`,
+        `${ready.backend}, voice ${voice}, seed ${seed}${stats.restarts ? `, engine restarted ${stats.restarts}×` : ''}${written ? `; wrote ${written}` : ''}`,
     );
     return 0;
   } finally {
-    await wav?.close().catch(() => undefined);
-    await client.dispose();
+    await wav?.discard(); // a no-op once committed; otherwise (error, Ctrl-C) nothing half-written stays behind
+    await client?.dispose();
   }
 }
 

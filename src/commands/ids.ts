@@ -18,5 +18,6 @@ export const enum CommandId {
   FocusPlayer = 'pocketReader.player.focus',
   // Internal: registered only outside production mode, never contributed.
   TestState = 'pocketReader._testState',
-  TestCrashWorker = 'pocketReader._testCrashWorker',
+  TestEngine = 'pocketReader._testEngine',
+  TestShutdown = 'pocketReader._testShutdown',
 }

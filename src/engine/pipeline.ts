@@ -6,7 +6,7 @@
 import type { Backend, DecoderState, VoiceState } from './backend';
 import { EngineError } from '../shared/errors';
 import type { SynthesisOptions } from '../shared/protocol';
-import { SeededRandom } from './random';
+import { chunkSeed, SeededRandom } from './random';
 
 export interface PlannedChunk {
   tokenIds: readonly number[];
@@ -23,6 +23,8 @@ export type GenerateOptions = Omit<SynthesisOptions, 'voice'> & {
   /** Called for every backbone step (tests compare these against references). */
   onStep?: (s: { textChunk: number; step: number; eosLogit: number; latent: Float32Array | null }) => void;
   onProgress?: (p: { textChunk: number; frames: number }) => void;
+  /** Index of the first chunk in `chunks` (a resumed request starts at a later text chunk). */
+  firstTextChunk?: number;
 };
 
 export interface AudioOut {
@@ -31,6 +33,8 @@ export interface AudioOut {
   end: number;
   textChunk: number;
   frames: number;
+  /** The last audio of its text chunk (an empty `pcm` when the chunk's audio was already handed out). */
+  chunkEnd: boolean;
 }
 
 export interface GenerateStats {
@@ -80,15 +84,17 @@ export async function* generate(
   stats: GenerateStats = newStats(),
 ): AsyncGenerator<AudioOut> {
   const t0 = performance.now();
-  const rng = new SeededRandom(opts.seed);
   const threshold = opts.eosThreshold ?? DEFAULT_EOS_THRESHOLD;
   const maxBatch = Math.max(1, opts.maxDecodeBatch ?? 4);
+  const fixedBatches = opts.decodeBatching === 'fixed';
   const { latentDim } = backend.info;
-  let textChunk = -1;
+  let textChunk = (opts.firstTextChunk ?? 0) - 1;
 
   for await (const chunk of chunks) {
     textChunk++;
     throwIfAborted(opts.signal);
+    // Noise per text chunk, so a request resumed at chunk k draws what an uninterrupted run drew there.
+    const rng = new SeededRandom(chunkSeed(opts.seed, textChunk));
     const tp = performance.now();
     const room = backend.info.contextCapacity - voice.positions - chunk.tokenIds.length;
     let budget = Math.min(maxGenLen(chunk.tokenIds.length), room);
@@ -142,8 +148,17 @@ export async function* generate(
           yield out;
           if (inflight.length > 0) inflight[0].then(() => (settledHead = true), () => (settledHead = true));
         }
-        if (inflight.length === 0 && pending.length > 0) {
-          const first = stats.frames + frames === 1;
+        const first = stats.frames + frames === 1;
+        if (fixedBatches) {
+          // A plan that depends only on frame indices: the chunk's first frame alone, then full groups.
+          if (frames === 1) sendPending(1);
+          while (pending.length >= maxBatch) sendPending(maxBatch);
+          if (first) {
+            const out = await inflight.shift()!;
+            stats.firstAudioMs = performance.now() - t0;
+            yield out;
+          }
+        } else if (inflight.length === 0 && pending.length > 0) {
           sendPending(first ? 1 : Math.min(pending.length, maxBatch));
           // The backbone's next step blocks this thread; for the request's first frame, hand the audio out
           // before stepping on (costs one Mimi frame of backbone time per request, saves a step of latency).
@@ -155,12 +170,15 @@ export async function* generate(
         }
       }
       while (pending.length > 0) sendPending(Math.min(pending.length, maxBatch));
+      let ended = false;
       while (inflight.length > 0) {
         const out = await inflight.shift()!;
         throwIfAborted(opts.signal);
         if (stats.firstAudioMs === 0) stats.firstAudioMs = performance.now() - t0;
-        yield out;
+        ended = inflight.length === 0;
+        yield { ...out, chunkEnd: ended };
       }
+      if (!ended) yield { pcm: new Float32Array(0), start: chunk.start, end: chunk.end, textChunk, frames: 0, chunkEnd: true };
       stats.frames += frames;
     } finally {
       // Abandoned decodes still settle; swallow their results so nothing is left unhandled.
@@ -185,5 +203,5 @@ async function decodeBatch(
   textChunk: number,
 ): Promise<AudioOut> {
   const pcm = await backend.decode(decoder, latents, frames);
-  return { pcm, start: chunk.start, end: chunk.end, textChunk, frames };
+  return { pcm, start: chunk.start, end: chunk.end, textChunk, frames, chunkEnd: false };
 }

@@ -43,9 +43,11 @@ export interface ReaderTestState {
   statusText: string;
   speed: number | undefined;
   lastError: { code: string; message: string } | undefined;
-  /** Engine requests still running, and whether the worker thread exists. */
+  /** Engine requests still running, whether the engine process exists, its pid and the restarts so far. */
   engineRequests: number;
   engineRunning: boolean;
+  enginePid: number | undefined;
+  engineRestarts: number;
   /** Where the current reading plays: the webview or a player kind. */
   output: 'webview' | PlayerKind | undefined;
   /** The player view's audio (blocked, running, …) and whether a click has unlocked it. */
@@ -190,6 +192,8 @@ export class Reader implements vscode.Disposable {
       lastError: this.svc.errors.last,
       engineRequests: this.svc.engine.pendingRequests,
       engineRunning: this.svc.engine.current?.running ?? false,
+      enginePid: this.svc.engine.current?.pid,
+      engineRestarts: this.svc.engine.current?.restarts ?? 0,
       output: a?.output,
       viewAudio: view.audio,
       viewUnlocked: view.unlocked,

@@ -1,9 +1,10 @@
 /**
  * "Save Audio Next to File": the selection (or the whole document) becomes `name.wav` beside the file — never
  * overwriting (`name-2.wav`, …) — streamed through WavFileWriter as it is synthesized, under a cancellable progress
- * notification. Untitled documents ask for a place; a read-only folder offers Save As.
+ * notification. The audio goes to a temp file in that folder and gets its name only when complete, so a cancel, a
+ * failure or a closed window leaves no half-written WAV (an engine restart mid-save is absorbed by the client).
+ * Untitled documents ask for a place; a read-only folder offers Save As.
  */
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
@@ -40,12 +41,13 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   const writer = await openWriter(svc, document);
   if (!writer) return undefined;
   const engine = svc.engine.synthesizer(modelDir, readConfig());
-  const options = synthesisOptions(readConfig());
+  // Fixed decode batches: the file's samples do not depend on timing, so a resumed request continues seamlessly.
+  const options = { ...synthesisOptions(readConfig()), decodeBatching: 'fixed' as const };
   const segments = target.segments;
   const t0 = performance.now();
 
   const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Pocket Reader: saving ${path.basename(writer.path)}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Pocket Reader: saving ${path.basename(writer.intendedPath)}`, cancellable: true },
     async (progress, token): Promise<'done' | 'cancelled' | Error> => {
       let handle: { cancel(): void } | undefined;
       const sub = token.onCancellationRequested(() => handle?.cancel());
@@ -77,19 +79,25 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
     },
   );
 
-  await writer.close().catch(() => undefined);
   if (outcome !== 'done') {
-    await rm(writer.path, { force: true }).catch(() => undefined); // never leave a half-written file behind
-    if (outcome === 'cancelled') svc.log.line(`save cancelled; removed ${writer.path}`);
+    await writer.discard().catch(() => undefined);
+    if (outcome === 'cancelled') svc.log.line(`save of ${writer.intendedPath} cancelled; nothing was written`);
     else svc.errors.report(outcome);
     return undefined;
   }
+  let saved: string;
+  try {
+    saved = await writer.commit();
+  } catch (err) {
+    svc.errors.report(err);
+    return undefined;
+  }
   const seconds = writer.samplesWritten / writer.sampleRate;
-  svc.log.line(`saved ${writer.path}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
-  void vscode.window.showInformationMessage(`Pocket Reader saved ${path.basename(writer.path)} (${seconds.toFixed(1)} s).`, 'Show in Explorer').then((pick) => {
-    if (pick) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(writer.path));
+  svc.log.line(`saved ${saved}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
+  void vscode.window.showInformationMessage(`Pocket Reader saved ${path.basename(saved)} (${seconds.toFixed(1)} s).`, 'Show in Explorer').then((pick) => {
+    if (pick) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(saved));
   });
-  return writer.path;
+  return saved;
 }
 
 /** `name.wav` (or the next free name) beside the file; a save dialog for untitled/virtual documents or on EACCES. */

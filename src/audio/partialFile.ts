@@ -1,0 +1,84 @@
+/**
+ * A file written under a temporary name in its target folder and moved into place only when complete, so a crash,
+ * a kill or Ctrl-C never leaves a half-written file under the real name, and an existing file is never replaced
+ * unless that was asked for. The temp name starts with a dot and ends in `.partial`.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+
+export class PartialFile {
+  private constructor(
+    readonly tempPath: string,
+    readonly handle: fsp.FileHandle,
+  ) {}
+
+  /** Opens a fresh temp file in `dir` for `name` (the name only shapes the temp name). */
+  static async open(dir: string, name: string): Promise<PartialFile> {
+    const temp = path.join(dir, `.${name}.${randomBytes(4).toString('hex')}.partial`);
+    return new PartialFile(temp, await fsp.open(temp, 'wx'));
+  }
+
+  /**
+   * Moves the finished file to `dir/base.ext`, else `base-2.ext`, `base-3.ext`, …: a hard link claims a name only if
+   * it is free (atomic, so racing writers never clobber each other or an existing file). Returns the final path.
+   */
+  async commitFree(dir: string, base: string, ext: string): Promise<string> {
+    await this.handle.close();
+    for (let n = 1; n < 100000; n++) {
+      const file = freeName(dir, base, ext, n);
+      if (await this.claim(file)) return file;
+    }
+    throw new Error(`no free file name for ${base}${ext} in ${dir}`);
+  }
+
+  /** Moves the finished file to exactly `file`; an existing file is replaced only with `overwrite`. */
+  async commitAt(file: string, overwrite: boolean): Promise<string> {
+    await this.handle.close();
+    if (overwrite) await fsp.rename(this.tempPath, file);
+    else if (!(await this.claim(file))) throw Object.assign(new Error(`${file} already exists`), { code: 'EEXIST' });
+    return file;
+  }
+
+  /** Closes and removes the temp file (cancel, failure). */
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await fsp.rm(this.tempPath, { force: true });
+  }
+
+  private async claim(file: string): Promise<boolean> {
+    try {
+      await fsp.link(this.tempPath, file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      // File systems without hard links (some network and FAT mounts): an exclusive copy still never clobbers.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+      try {
+        await fsp.copyFile(this.tempPath, file, fsp.constants.COPYFILE_EXCL);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw e;
+      }
+    }
+    await fsp.rm(this.tempPath, { force: true });
+    return true;
+  }
+}
+
+/** `base.ext` for n = 1, else `base-n.ext`. */
+export function freeName(dir: string, base: string, ext: string, n: number): string {
+  return path.join(dir, n === 1 ? `${base}${ext}` : `${base}-${n}${ext}`);
+}
+
+/** The first `base[-n].ext` in `dir` that does not exist now (a display name; commitFree decides for real). */
+export async function firstFreeName(dir: string, base: string, ext: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const file = freeName(dir, base, ext, n);
+    try {
+      await fsp.lstat(file);
+    } catch {
+      return file;
+    }
+  }
+}
