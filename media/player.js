@@ -42,7 +42,8 @@
       return graph;
     }
     ctx.onstatechange = onContextState;
-    graph = ctx.audioWorklet.addModule(config.worklet).then(() => {
+    // Inside the chain, so a window without AudioWorklet (or a refused module) is reported like any other failure.
+    graph = Promise.resolve().then(() => ctx.audioWorklet.addModule(config.worklet)).then(() => {
       const node = new AudioWorkletNode(ctx, 'pocket-reader-pcm', { numberOfInputs: 0, outputChannelCount: [1] });
       node.port.onmessage = (e) => onClock(e.data);
       node.connect(ctx.destination);

@@ -65,10 +65,6 @@ export class PlayerView implements vscode.WebviewViewProvider, AudioChannel, vsc
     ];
   }
 
-  get audioState(): PlayerAudioState {
-    return this.audio;
-  }
-
   /** Why audio cannot play (blocked by autoplay, page not open), or undefined when nothing is wrong. */
   get audioProblem(): 'blocked' | 'unreachable' | undefined {
     return this.audio === 'blocked' || this.audio === 'unreachable' ? this.audio : undefined;

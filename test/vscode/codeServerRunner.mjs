@@ -73,7 +73,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @param {string} o.rigDir
  * @param {string} [o.extensionsDir]      default: a fresh empty dir (= no other extensions)
  * @param {string} [o.chromium]           default: $CHROMIUM or /usr/bin/chromium
- * @param {number} [o.timeoutS]           whole run, default 180
+ * @param {number} [o.timeoutS]           whole run, default 600 (each test also has its own timeout)
  * @param {boolean} [o.verbose]           also print browser console + full server log
  * @param {NodeJS.ProcessEnv} [o.env]     base environment (everything in it reaches the extension host)
  * @returns {Promise<number>} 0 when the tests passed
@@ -88,7 +88,7 @@ export async function runExtensionTests(o) {
     return 2;
   }
   const { node24, codeServerEntry } = rigPaths(o.rigDir);
-  const timeoutMs = (o.timeoutS || 180) * 1000;
+  const timeoutMs = (o.timeoutS || 600) * 1000;
   const log = (s) => console.log(`[runner] ${s}`);
 
   const tmp = mkdtempSync(path.join(tmpdir(), 'pr-cs-'));
