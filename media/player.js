@@ -14,7 +14,7 @@
     playIcon: $('icon-play'), pauseIcon: $('icon-pause'),
   };
   /** How long a wanted start may take before the view says audio is blocked. */
-  const BLOCKED_AFTER_MS = 400;
+  const BLOCKED_AFTER_MS = 250;
 
   // --- audio -----------------------------------------------------------------------------------------------------
   let ctx;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { skip, test } from './harness';
 import { page, screenshotThemes } from './page';
@@ -31,6 +32,28 @@ async function waitFor<T>(what: string, get: () => Promise<T>, pred: (v: T) => b
   return v;
 }
 const until = (what: string, pred: (s: ReaderTestState) => boolean, timeoutMs?: number) => waitFor(what, state, pred, timeoutMs);
+
+/**
+ * How long the machine kept this process from running while measuring: the summed lateness of a 20 ms timer in a
+ * worker thread (so our own work on the main thread does not count, only waiting for a CPU). On a machine shared by
+ * many jobs that is seconds; a deadline for our code must not count it.
+ */
+function starvation(): { stop(): Promise<number> } {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     let late = 0, last = performance.now();
+     const timer = setInterval(() => { const now = performance.now(); late += Math.max(0, now - last - 20); last = now; }, 20);
+     parentPort.once('message', () => { clearInterval(timer); parentPort.postMessage(Math.round(late)); });`,
+    { eval: true },
+  );
+  return {
+    stop: () =>
+      new Promise<number>((resolve) => {
+        worker.once('message', (late: number) => void worker.terminate().then(() => resolve(late)));
+        worker.postMessage('stop');
+      }),
+  };
+}
 
 interface ViewDom {
   audio: string;
@@ -120,10 +143,12 @@ test('auto chooses the player view here; without a click the view and the status
   await screenshotThemes('player-idle');
   await withDocument(SENTENCES.join(' ') + '\n', async () => {
     const t0 = Date.now();
+    const starved = starvation();
     await run('readDocument');
     const blocked = await until('the status bar to say audio is blocked', (s) => /Audio blocked/.test(s.statusText), 10_000);
     const ms = Date.now() - t0;
-    console.log(`    (the status bar said audio is blocked ${ms} ms after Read Document)`);
+    const lost = await starved.stop();
+    console.log(`    (the status bar said audio is blocked ${ms} ms after Read Document; the host waited ${lost} ms of that for a CPU)`);
     assert.equal(blocked.output, 'webview', 'auto chose the player view in a browser window');
     const d = await domUntil('the view to say so', (x) => x.enableVisible, 2000);
     assert.match(d.notice ?? '', /Audio is blocked/);
@@ -147,7 +172,7 @@ test('auto chooses the player view here; without a click the view and the status
     assert.equal(after.engineRequests, 0);
     assert.equal(after.statusText, '');
     await domUntil('the notice gone', (x) => !x.enableVisible && x.status === 'Not reading', 5000);
-    assert.ok(ms < 2000, `the status bar said audio is blocked only after ${ms} ms`);
+    assert.ok(ms - lost < 2000, `the status bar said audio is blocked only after ${ms} ms (${lost} ms of it waiting for a CPU)`);
   });
 }, { timeoutMs: 120_000 });
 
