@@ -112,8 +112,8 @@ export class PlayerView implements vscode.WebviewViewProvider, AudioChannel, vsc
    * enable audio" button is one key press away) and get its audio running.
    */
   async wake(): Promise<void> {
+    this.post({ type: 'wake' }); // first: a busy workbench may take seconds to focus the view
     if (!this.view || !this.unlocked) await vscode.commands.executeCommand(CommandId.FocusPlayer);
-    this.post({ type: 'wake' });
     clearTimeout(this.wakeTimer);
     if (!this.ready) {
       // A loading page is not a problem yet (webviews load slowly on a busy machine); a view that never opened is.

@@ -34,11 +34,11 @@ async function waitFor<T>(what: string, get: () => Promise<T>, pred: (v: T) => b
 const until = (what: string, pred: (s: ReaderTestState) => boolean, timeoutMs?: number) => waitFor(what, state, pred, timeoutMs);
 
 /**
- * How long the machine kept this process from running while measuring: the summed lateness of a 20 ms timer in a
- * worker thread (so our own work on the main thread does not count, only waiting for a CPU). On a machine shared by
- * many jobs that is seconds; a deadline for our code must not count it.
+ * Time the machine kept us waiting while measuring a deadline, which must not count it on a machine shared by many
+ * jobs: the summed lateness of a 20 ms timer in a worker thread of this host (waiting for a CPU; our own work on the
+ * main thread does not count) and in the workbench page, whose main thread the player view shares here.
  */
-function starvation(): { stop(): Promise<number> } {
+async function waiting(): Promise<{ stop(): Promise<{ host: number; page: number }> }> {
   const worker = new Worker(
     `const { parentPort } = require('node:worker_threads');
      let late = 0, last = performance.now();
@@ -46,12 +46,17 @@ function starvation(): { stop(): Promise<number> } {
      parentPort.once('message', () => { clearInterval(timer); parentPort.postMessage(Math.round(late)); });`,
     { eval: true },
   );
+  await page.eval(`(() => { const l = window.__prLate = { late: 0, last: performance.now() };
+    l.timer = setInterval(() => { const now = performance.now(); l.late += Math.max(0, now - l.last - 20); l.last = now; }, 20); })()`);
   return {
-    stop: () =>
-      new Promise<number>((resolve) => {
+    stop: async () => {
+      const pageLate = await page.eval<number>('(clearInterval(window.__prLate.timer), Math.round(window.__prLate.late))');
+      const host = await new Promise<number>((resolve) => {
         worker.once('message', (late: number) => void worker.terminate().then(() => resolve(late)));
         worker.postMessage('stop');
-      }),
+      });
+      return { host, page: pageLate };
+    },
   };
 }
 
@@ -142,13 +147,14 @@ test('auto chooses the player view here; without a click the view and the status
   await domUntil('the idle player', (d) => d.status === 'Not reading');
   await screenshotThemes('player-idle');
   await withDocument(SENTENCES.join(' ') + '\n', async () => {
+    const clock = await waiting();
     const t0 = Date.now();
-    const starved = starvation();
     await run('readDocument');
     const blocked = await until('the status bar to say audio is blocked', (s) => /Audio blocked/.test(s.statusText), 10_000);
     const ms = Date.now() - t0;
-    const lost = await starved.stop();
-    console.log(`    (the status bar said audio is blocked ${ms} ms after Read Document; the host waited ${lost} ms of that for a CPU)`);
+    const waited = await clock.stop();
+    const lost = waited.host + waited.page; // an upper bound: the path from the command to the status bar crosses both
+    console.log(`    (the status bar said audio is blocked ${ms} ms after Read Document; meanwhile the host waited ${waited.host} ms for a CPU, the page's main thread ${waited.page} ms)`);
     assert.equal(blocked.output, 'webview', 'auto chose the player view in a browser window');
     const d = await domUntil('the view to say so', (x) => x.enableVisible, 2000);
     assert.match(d.notice ?? '', /Audio is blocked/);
@@ -172,7 +178,7 @@ test('auto chooses the player view here; without a click the view and the status
     assert.equal(after.engineRequests, 0);
     assert.equal(after.statusText, '');
     await domUntil('the notice gone', (x) => !x.enableVisible && x.status === 'Not reading', 5000);
-    assert.ok(ms - lost < 2000, `the status bar said audio is blocked only after ${ms} ms (${lost} ms of it waiting for a CPU)`);
+    assert.ok(ms - lost < 2000, `the status bar said audio is blocked only after ${ms} ms (${lost} ms of it waiting for the machine)`);
   });
 }, { timeoutMs: 120_000 });
 
