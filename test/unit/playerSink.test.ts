@@ -104,8 +104,8 @@ describe('real playback through a PulseAudio null sink', { skip: noPulse }, () =
 
   test('clock follows wall time minus latency, never passes what was written, re-anchors after an underrun', async () => {
     const sink = new StreamingPlayerSink(playerFor('pacat', findExecutable('pacat')!), { env: ns.env, outputLatencyMs: 60 });
+    await sink.write(tone(0.3)); // the clock starts when the player has the audio, after its (possibly slow) spawn
     const t0 = performance.now();
-    await sink.write(tone(0.3));
     await sleep(200);
     const p1 = sink.position() / RATE;
     const expected = (performance.now() - t0 - 60) / 1000;
