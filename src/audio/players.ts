@@ -35,7 +35,12 @@ export const DEFAULT_ALSA_BUFFER_US = 100_000;
 /** Raised when no usable player exists; `message` says what to install or start. */
 export class PlayerUnavailableError extends Error {
   override name = 'PlayerUnavailableError';
-  constructor(message: string, readonly problems: string[] = []) {
+  constructor(
+    message: string,
+    readonly problems: string[] = [],
+    /** The setting that chose this player, when the user picked one (the message then offers to change it). */
+    readonly setting?: string,
+  ) {
     super(message);
   }
 }

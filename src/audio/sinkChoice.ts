@@ -14,6 +14,8 @@ export interface Placement {
   platform?: NodeJS.Platform;
 }
 
+export const PLAYER_SETTING = 'pocketReader.player';
+
 export type SinkChoice =
   | { kind: 'webview'; reason: string }
   | { kind: 'player'; player: Player; reason: string };
@@ -25,17 +27,20 @@ export function sinkSettings(platform: NodeJS.Platform = process.platform): stri
 
 /**
  * Applies `pocketReader.player`. `findPlayer` selects (and health-checks) a local player, optionally of one kind,
- * and throws PlayerUnavailableError when none works. An explicit player that does not work is an error; `auto`
- * falls back to the webview instead.
+ * and throws PlayerUnavailableError when none works. An explicit player that does not work is an error naming the
+ * setting (its message then offers to change it); `auto` falls back to the webview instead.
  */
 export async function chooseSink(setting: string, where: Placement, findPlayer: (kind?: PlayerKind) => Promise<Player>): Promise<SinkChoice> {
   if (setting === 'webview') return { kind: 'webview', reason: 'pocketReader.player is "webview"' };
   if (setting !== 'auto') {
     const valid = sinkSettings(where.platform);
     if (!valid.includes(setting)) {
-      throw new PlayerUnavailableError(`The audio player "${setting}" (setting pocketReader.player) is not supported here; use one of: ${valid.join(', ')}.`);
+      throw new PlayerUnavailableError(`the audio player "${setting}" (setting ${PLAYER_SETTING}) is not supported here; use one of: ${valid.join(', ')}.`, [], PLAYER_SETTING);
     }
-    const player = await findPlayer(setting as PlayerKind);
+    const player = await findPlayer(setting as PlayerKind).catch((err: unknown) => {
+      if (!(err instanceof PlayerUnavailableError)) throw err;
+      throw new PlayerUnavailableError(`${err.message} (chosen by the setting ${PLAYER_SETTING})`, err.problems, PLAYER_SETTING);
+    });
     return { kind: 'player', player, reason: `pocketReader.player is "${setting}"` };
   }
   if (where.webUi) return { kind: 'webview', reason: 'VS Code runs in a browser, so a player process would play on the server' };

@@ -35,7 +35,7 @@ export interface AudioChannel {
 export class ViewAudioError extends Error {
   override name = 'ViewAudioError';
   constructor(readonly detail: string | undefined) {
-    super(`The player view cannot play audio${detail ? `: ${detail}` : ''}.`);
+    super(`the player view cannot play audio${detail ? `: ${detail}` : ''}.`);
   }
 }
 

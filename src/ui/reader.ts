@@ -6,22 +6,24 @@
 import * as vscode from 'vscode';
 import type { PlayerKind } from '../audio/players';
 import type { SinkChoice } from '../audio/sinkChoice';
-import { CommandId } from '../commands/ids';
-import type { Segment } from '../text/segment';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
+import type { LanguageChoice } from '../text/language/detect';
 import { Highlighter } from './highlighter';
+import type { ReadyModel } from './modelSetup';
 import type { PlayerAudioState } from './playerView';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
 import type { Services } from './services';
 import { voiceLabel } from './statusBar';
+import type { Segment } from '../text/narrate';
 
 interface Active {
   session: ReadingSession;
   highlighter: Highlighter;
   document: vscode.TextDocument;
   voice: string;
+  language: LanguageChoice;
   segments: readonly Segment[];
   output: 'webview' | PlayerKind;
 }
@@ -48,6 +50,15 @@ export interface ReaderTestState {
   engineRunning: boolean;
   enginePid: number | undefined;
   engineRestarts: number;
+  /** What the latest read speaks (document offsets), kept after it ends. */
+  lastRead: Segment[];
+  /** The language of the current (or last) reading and the model folder the engine was given. */
+  language: LanguageChoice | undefined;
+  modelDir: string | undefined;
+  /** The model question a reading waits on, if any. */
+  modelQuestion: string | undefined;
+  /** The last lines of the log. */
+  log: string[];
   /** Where the current reading plays: the webview or a player kind. */
   output: 'webview' | PlayerKind | undefined;
   /** The player view's audio (blocked, running, …) and whether a click has unlocked it. */
@@ -61,8 +72,10 @@ export interface ReaderTestState {
 
 export class Reader implements vscode.Disposable {
   private active: Active | undefined;
+  private lastLanguage: LanguageChoice | undefined;
   /** Bumped by every read/stop, so a slow read that was overtaken does not start. */
   private generation = 0;
+  private lastRead: Segment[] = [];
   private lastReading: ReadingRecord | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -82,28 +95,29 @@ export class Reader implements vscode.Disposable {
     await this.stopActive();
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      this.svc.errors.info('NO_EDITOR', 'Open a file, then run Pocket Reader again.');
+      this.svc.errors.info('NO_EDITOR', 'Pocket Reader: open a file, then run the command again.');
       return;
     }
     const cfg = readConfig();
     const target = await buildTarget(editor.document, editor.selections, mode, cfg, this.svc.errors);
     if (!target || gen !== this.generation) return;
+    this.lastRead = target.segments;
 
-    let modelDir: string | undefined;
+    let ready: ReadyModel | undefined;
     try {
-      modelDir = await this.svc.models.ensureReady();
+      ready = await this.svc.setup.ensureReady(target.language.language);
     } catch (err) {
       this.svc.errors.report(err);
       return;
     }
-    if (!modelDir || gen !== this.generation) return;
+    if (!ready || gen !== this.generation) return;
 
-    const saveInstead = () => vscode.commands.executeCommand(CommandId.SaveAudio, target.document.uri);
+    const saveTarget = target.document.uri;
     let output: SinkChoice;
     try {
       output = await this.svc.audio.choose(cfg.player);
     } catch (err) {
-      this.svc.errors.report(err, { saveInstead });
+      this.svc.errors.report(err, { saveTarget });
       return;
     }
     if (gen !== this.generation) return;
@@ -114,9 +128,9 @@ export class Reader implements vscode.Disposable {
 
     const cfgNow = readConfig(); // the prompts above may have changed modelPath/voice
     const session = new ReadingSession({
-      engine: this.svc.engine.synthesizer(modelDir, cfgNow),
+      engine: this.svc.engine.synthesizer(ready.modelDir, cfgNow),
       segments: target.segments,
-      synthesis: synthesisOptions(cfgNow),
+      synthesis: { ...synthesisOptions(cfgNow, target.language.language), voice: ready.voice },
       createSink: () => this.svc.audio.createSink(output),
       speed: cfgNow.speed,
       log: (l) => this.svc.log.line(l),
@@ -125,12 +139,14 @@ export class Reader implements vscode.Disposable {
       session,
       highlighter: new Highlighter(target.document, target.segments),
       document: target.document,
-      voice: cfgNow.voice,
+      voice: ready.voice,
+      language: target.language,
       segments: target.segments,
       output: output.kind === 'webview' ? 'webview' : output.player.kind,
     };
     this.active = active;
-    this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${mode}), voice ${cfgNow.voice}, ${cfgNow.speed}×`);
+    this.lastLanguage = target.language;
+    this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${target.scope}) in ${target.language.language} (${target.language.source}), voice ${ready.voice}, ${cfgNow.speed}×`);
 
     session.on('segment', (i) => {
       active.highlighter.show(i);
@@ -142,7 +158,7 @@ export class Reader implements vscode.Disposable {
     });
     session.on('error', (err) => {
       this.svc.audio.forget(); // a failed output is chosen again next time
-      this.svc.errors.report(err, { saveInstead });
+      this.svc.errors.report(err, { saveTarget });
     });
     void session.finished.then(() => this.cleanup(active));
     this.refreshStatus(active);
@@ -153,19 +169,30 @@ export class Reader implements vscode.Disposable {
   /** Stops the player and the engine request at once. */
   async stop(): Promise<void> {
     this.generation++;
+    if (this.active) this.svc.log.line(`stopped ${this.where(this.active)}`);
     await this.stopActive();
   }
 
   togglePause(): void {
-    this.active?.session.togglePause();
+    const a = this.active;
+    const did = a?.session.togglePause();
+    if (a && did) this.svc.log.line(`${did} ${this.where(a)}`);
   }
 
   next(): void {
-    this.active?.session.next();
+    const a = this.active;
+    if (a) this.svc.log.line(a.session.next() ? `next sentence, from ${this.where(a)}` : `next sentence: none after ${this.where(a)}`);
   }
 
   previous(): void {
-    this.active?.session.previous();
+    const a = this.active;
+    if (a) this.svc.log.line(a.session.previous() ? `previous sentence, from ${this.where(a)}` : `previous sentence: none before ${this.where(a)}`);
+  }
+
+  /** "at sentence 3/7" (or "before the first sentence") for the log. */
+  private where(a: Active): string {
+    const s = a.session;
+    return s.currentSegment >= 0 ? `at sentence ${s.currentSegment + 1}/${s.segmentCount}` : 'before the first sentence';
   }
 
   /** Applies a new speed to the running session (settings change). */
@@ -194,6 +221,11 @@ export class Reader implements vscode.Disposable {
       engineRunning: this.svc.engine.current?.running ?? false,
       enginePid: this.svc.engine.current?.pid,
       engineRestarts: this.svc.engine.current?.restarts ?? 0,
+      lastRead: this.lastRead,
+      language: a?.language ?? this.lastLanguage,
+      modelDir: this.svc.engine.modelDir,
+      modelQuestion: this.svc.setup.prompt.pending,
+      log: [...this.svc.log.recent],
       output: a?.output,
       viewAudio: view.audio,
       viewUnlocked: view.unlocked,
@@ -226,7 +258,7 @@ export class Reader implements vscode.Disposable {
     const s = a.session;
     if (s.state === 'stopped' || s.state === 'ended' || s.state === 'failed') return;
     const audioProblem = a.output === 'webview' ? this.svc.view.audioProblem : undefined;
-    this.svc.status.update({ state: s.state, voice: a.voice, speed: s.speed, sentence: s.currentSegment + 1, sentences: s.segmentCount, audioProblem });
+    this.svc.status.update({ state: s.state, voice: a.voice, language: a.language, speed: s.speed, sentence: s.currentSegment + 1, sentences: s.segmentCount, audioProblem });
     const current = s.currentSegment >= 0 ? a.segments[s.currentSegment] : undefined;
     this.svc.view.show({ state: s.state, sentence: current?.text ?? '', index: s.currentSegment + 1, count: s.segmentCount, voice: voiceLabel(a.voice), speed: s.speed });
   }

@@ -113,10 +113,16 @@ export class ReadingSession extends EventEmitter {
     void this.synthesisLoop();
   }
 
-  togglePause(): void {
-    if (this.queue.state === 'paused') this.queue.resume();
-    else if (this.stateValue === 'preparing' && this.queue.state === 'idle') return; // nothing queued yet
-    else this.queue.pause();
+  /** What it did: 'resumed', 'paused', or undefined when there was nothing to pause yet (or it is over). */
+  togglePause(): 'paused' | 'resumed' | undefined {
+    if (this.isOver()) return undefined;
+    if (this.queue.state === 'paused') {
+      this.queue.resume();
+      return 'resumed';
+    }
+    if (this.stateValue === 'preparing' && this.queue.state === 'idle') return undefined; // nothing queued yet
+    this.queue.pause();
+    return 'paused';
   }
 
   pause(): void {

@@ -109,7 +109,7 @@ describe('real playback through a PulseAudio null sink', { skip: noPulse }, () =
     await sleep(200);
     const p1 = sink.position() / RATE;
     const expected = (performance.now() - t0 - 60) / 1000;
-    assert.ok(Math.abs(p1 - expected) < 0.05, `position ${p1} vs ${expected}`);
+    assert.ok(Math.abs(p1 - expected) < 0.1, `position ${p1} vs ${expected}`); // loose: a loaded machine starts the player late
     await sleep(500); // starve the player
     assert.equal(sink.position(), RATE * 0.3);
     await sink.write(tone(0.5));

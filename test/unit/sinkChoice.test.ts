@@ -58,7 +58,12 @@ test('auto with no local player, or only a broken one, falls back to the player 
 
 test('webview is used when asked for, anywhere; an explicit player that does not work is an error, not a fallback', async () => {
   assert.equal((await chooseSink('webview', here, local(working))).kind, 'webview');
-  await assert.rejects(chooseSink('pacat', here, local(empty)), PlayerUnavailableError);
+  await assert.rejects(chooseSink('pacat', here, local(empty)), (err: Error) => {
+    assert.ok(err instanceof PlayerUnavailableError);
+    assert.equal(err.setting, 'pocketReader.player', 'the message can offer to change the setting');
+    assert.match(err.message, /No audio player found on PATH .*\(chosen by the setting pocketReader.player\)$/);
+    return true;
+  });
   const explicit = await chooseSink('play-sound', here, local(working));
   assert.equal(explicit.kind, 'player');
   assert.match(explicit.reason, /pocketReader.player is "play-sound"/);
@@ -71,6 +76,7 @@ test('unknown or other-platform players are refused with the valid values', asyn
     await assert.rejects(chooseSink(bad, here, local(working)), (err: Error) => {
       assert.ok(err instanceof PlayerUnavailableError);
       assert.match(err.message, new RegExp(`"${bad}" \\(setting pocketReader.player\\) is not supported here; use one of: auto, webview, pacat, paplay, aplay, play-sound`));
+      assert.equal((err as PlayerUnavailableError).setting, 'pocketReader.player');
       return true;
     });
   }

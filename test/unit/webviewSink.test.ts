@@ -120,7 +120,7 @@ test('a closed view ends the sink as stopped; a view that cannot play fails it',
   const pending = b.write(new Float32Array(RATE));
   await tick();
   broken.streams.get(1)!.gone(new ViewAudioError('AudioWorklet is not available'));
-  await assert.rejects(pending, /The player view cannot play audio: AudioWorklet is not available/);
+  await assert.rejects(pending, /the player view cannot play audio: AudioWorklet is not available/);
   await assert.rejects(b.finish(), ViewAudioError);
   assert.equal(failures.length, 1);
 });

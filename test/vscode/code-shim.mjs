@@ -45,6 +45,7 @@ const code = await runExtensionTests({
   // --disable-extensions: a fresh empty extensions dir (the default); else honour --extensions-dir like VS Code does.
   extensionsDir: disableExtensions ? undefined : values('extensions-dir')[0],
   rigDir,
+  // A whole-run guard only (each test has its own timeout): a loaded 2-core machine needs ~1 min just to open the workbench.
   timeoutS: Number(process.env.POCKET_READER_VSCODE_TIMEOUT_S) || 600,
   verbose: !!process.env.POCKET_READER_VSCODE_VERBOSE,
 });

@@ -5,6 +5,7 @@
 //   POST /screenshot { file }                         → page screenshot (PNG)
 //   POST /click      { selector, frame? }             → a real click (a user gesture, so webview autoplay unlocks)
 //   POST /press      { keys, frame? }                 → keyboard press (e.g. "Enter", "Control+Shift+P")
+//   POST /type       { text, paste? }                 → types text into the focused element, key by key (or pastes it)
 //   POST /eval       { expression, frame? }           → JSON value of a JS expression evaluated in the page or frame
 //                                                       (a look, not a touch: no user activation, see below)
 //   POST /frames     {}                               → [{ url, name }] of every frame
@@ -123,6 +124,10 @@ async function handle(page, reader, route, body) {
       } else await page.keyboard.press(body.keys);
       return { pressed: body.keys };
     }
+    case '/type':
+      if (body.paste) await page.keyboard.insertText(body.text);
+      else await page.keyboard.type(body.text);
+      return { typed: body.text.length };
     case '/eval': {
       const frameId = await reader.find(body.frame, timeoutMs);
       return { value: await reader.evaluate(frameId, body.expression) };

@@ -4,7 +4,7 @@ import type { ReaderTestState } from '../../../src/ui/reader';
 
 export type { ReaderTestState };
 
-export async function useTinyModel(modelDir: string, player: string): Promise<void> {
+export async function useTinyModel(modelDir: string, player = 'pacat'): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('pocketReader');
   await cfg.update('modelPath', modelDir, vscode.ConfigurationTarget.Global);
   await cfg.update('voice', 'alba', vscode.ConfigurationTarget.Global);
@@ -13,8 +13,8 @@ export async function useTinyModel(modelDir: string, player: string): Promise<vo
 }
 
 /**
- * The rig is a browser window, so `auto` plays in the player view; tests about the player process name it (pacat
- * plays into the run's PulseAudio null sink).
+ * The rig is a browser window, so `auto` plays in the player view (webview.test.ts); the other tests watch the player
+ * process, so they name one: pacat plays into the run's PulseAudio null sink.
  */
 export async function usePlayer(player: string): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('pocketReader');
