@@ -13,6 +13,7 @@ import { ActiveVoice } from './ui/activeVoice';
 import { ModelManager } from './ui/modelManager';
 import { ModelPrompt } from './ui/modelPrompt';
 import { ModelSetup } from './ui/modelSetup';
+import { PlayerView } from './ui/playerView';
 import { Reader } from './ui/reader';
 import type { Services } from './ui/services';
 import { shutdown } from './ui/shutdown';
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
   const line = (l: string) => log.line(l);
   const models = new ModelManager(context.globalStorageUri, line);
+  const view = new PlayerView(context.extensionUri, line);
   const errors = new ErrorReporter(line);
   const svc = {
     context,
@@ -32,8 +34,9 @@ export function activate(context: vscode.ExtensionContext): void {
     engine: new EngineHost(line, undefined, () => models.coremlDir),
     models,
     setup: new ModelSetup(models, new ModelPrompt(), new ActiveVoice(line), errors, line),
-    audio: new AudioOutput(line),
+    audio: new AudioOutput(line, view, context.extension.extensionKind),
     status: new PlayerStatus(),
+    view,
   } as Omit<Services, 'reader'> as Services;
   svc.reader = new Reader(svc);
   services = svc;
@@ -41,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     svc.status,
+    view,
     svc.setup.prompt,
     svc.reader,
     registerCommands(svc),
@@ -51,7 +55,8 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration(`${SECTION}.modelPath`)) svc.setup.prompt.recheck();
     }),
   );
-  log.line(`activated (VS Code ${vscode.version}, Node ${process.versions.node}, ${process.platform}-${process.arch}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
+  const where = [vscode.env.uiKind === vscode.UIKind.Web && 'web UI', vscode.env.remoteName && `remote ${vscode.env.remoteName}`].filter(Boolean).join(', ');
+  log.line(`activated (VS Code ${vscode.version}, Node ${process.versions.node}, ${process.platform}-${process.arch}${where ? `, ${where}` : ''})`);
 }
 
 /** Silences the player and ends the engine process (its runtime released first), so nothing of ours outlives us. */

@@ -5,6 +5,8 @@
  */
 import { PlayerUnavailableError } from '../audio/players';
 import { ImplausiblePlaybackError, PlayerExitError } from '../audio/sink';
+import { PLAYER_SETTING } from '../audio/sinkChoice';
+import { ViewAudioError } from '../audio/webviewSink';
 import { CommandId } from '../commands/ids';
 import { EngineError } from '../shared/errors';
 import type { ModelProblem } from '../store/modelCheck';
@@ -61,6 +63,7 @@ function describe(err: unknown, ctx: ErrorContext): Omit<ErrorDescription, 'expe
     return error('NO_PLAYER', `cannot play audio: ${err.message}`, [...save, err.setting ? openSettings(err.setting) : SHOW_LOG]);
   }
   if (err instanceof PlayerExitError || err instanceof ImplausiblePlaybackError) return error('PLAYER_FAILED', err.message, [...save, SHOW_LOG]);
+  if (err instanceof ViewAudioError) return error('VIEW_AUDIO', err.message, [...save, openSettings(PLAYER_SETTING)]);
   if (!(err instanceof EngineError)) return error('INTERNAL', err instanceof Error ? err.message : String(err), [SHOW_LOG]);
   switch (err.code) {
     case 'CANCELLED':

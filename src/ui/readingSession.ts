@@ -99,6 +99,16 @@ export class ReadingSession extends EventEmitter {
     return this.queue.speed;
   }
 
+  /** The sample being heard, counted in source (1×) audio from the start of the reading. */
+  get positionSamples(): number {
+    return Math.round(this.queue.positionSeconds * DEFAULT_SAMPLE_RATE);
+  }
+
+  /** Samples synthesized so far (pauses included). */
+  get synthesizedSamples(): number {
+    return this.queue.appendedSamples;
+  }
+
   start(): void {
     void this.synthesisLoop();
   }

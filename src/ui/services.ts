@@ -7,6 +7,7 @@ import type { Log } from './log';
 import type { ModelManager } from './modelManager';
 import type { ModelSetup } from './modelSetup';
 import type { Reader } from './reader';
+import type { PlayerView } from './playerView';
 import type { PlayerStatus } from './statusBar';
 
 export interface Services {
@@ -19,5 +20,6 @@ export interface Services {
   setup: ModelSetup;
   audio: AudioOutput;
   status: PlayerStatus;
+  view: PlayerView;
   reader: Reader;
 }

@@ -16,6 +16,8 @@ export interface PlayerStatusInfo {
   /** 1-based sentence being heard, 0 before the first. */
   sentence: number;
   sentences: number;
+  /** The player view cannot play: autoplay is blocked until a click in it, or the view is not open. */
+  audioProblem?: 'blocked' | 'unreachable';
 }
 
 export class PlayerStatus implements vscode.Disposable {
@@ -43,7 +45,16 @@ export class PlayerStatus implements vscode.Disposable {
     const lang = info.language.language.toUpperCase();
     const { native, english } = LANGUAGE_NAMES[info.language.language];
     const why = `${native}${native === english ? '' : ` (${english})`}, ${LANGUAGE_REASON[info.language.source]}`;
-    if (info.state === 'preparing') {
+    this.main.command = CommandId.TogglePause;
+    this.main.backgroundColor = undefined;
+    if (info.audioProblem) {
+      this.main.text = info.audioProblem === 'blocked' ? '$(mute) Audio blocked: click "Enable audio" in Pocket Reader' : '$(mute) No audio: open the Pocket Reader panel';
+      this.main.tooltip = info.audioProblem === 'blocked'
+        ? 'Pocket Reader: the window plays sound only after a click in the Pocket Reader player. Click here to show it.'
+        : 'Pocket Reader: the player view that plays the audio is not open. Click here to show it.';
+      this.main.command = CommandId.FocusPlayer;
+      this.main.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    } else if (info.state === 'preparing') {
       this.main.text = `$(loading~spin) Preparing ${voice} · ${lang}…`;
       this.main.tooltip = `Pocket Reader is preparing speech in ${why} — click to pause`;
     } else if (info.state === 'paused') {

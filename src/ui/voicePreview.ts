@@ -12,11 +12,12 @@ export async function previewVoice(svc: Services, voice: string, label: string):
   const modelDir = (await svc.setup.ensureReady('en'))?.modelDir;
   if (!modelDir) return;
   const cfg = readConfig();
-  const player = await svc.audio.player(cfg.player);
+  const output = await svc.audio.choose(cfg.player);
+  if (output.kind === 'webview') await svc.view.wake();
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Pocket Reader: previewing “${label}”`, cancellable: true },
     async (_progress, token) => {
-      const sink = svc.audio.createSink(player);
+      const sink = svc.audio.createSink(output);
       const handle = svc.engine.synthesizer(modelDir, cfg).synthesize(PREVIEW_TEXT, { ...synthesisOptions(cfg, 'en'), voice });
       const stop = token.onCancellationRequested(() => {
         handle.cancel();

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { PlayerUnavailableError } from '../../src/audio/players';
+import { ViewAudioError } from '../../src/audio/webviewSink';
 import { EngineError, type ErrorCode } from '../../src/shared/errors';
 import type { ModelProblem } from '../../src/store/modelCheck';
 import { NOT_MAC_WARNING } from '../../src/ui/backendChoice';
@@ -48,6 +49,7 @@ describe('user-facing messages', () => {
     ...codes.map((c) => new EngineError(c, 'something went wrong')),
     new PlayerUnavailableError('No audio player found on PATH'),
     new PlayerUnavailableError('the audio player "x" is not supported here', [], 'pocketReader.player'),
+    new ViewAudioError('AudioWorklet is not available'),
     new Error('plain'),
     'a string',
   ];
@@ -74,6 +76,7 @@ describe('user-facing messages', () => {
       [new EngineError('MODEL_CORRUPT', 'the model folder /m is damaged'), true, 'pocketReader.modelPath'],
       [new EngineError('MODEL_MISSING', 'the model folder /m does not exist'), true, 'pocketReader.modelPath'],
       [new PlayerUnavailableError('not supported', [], 'pocketReader.player'), false, 'pocketReader.player'],
+      [new ViewAudioError('AudioWorklet is not available'), false, 'pocketReader.player'],
       [new EngineError('OFFLINE', 'Cannot reach huggingface.co.'), false, 'http.proxy'],
     ];
     for (const [err, local, setting] of cases) {

@@ -1,5 +1,6 @@
-// Pocket Reader's commands in a real extension host with the tiny model: reading plays through the null sink,
-// stop/pause/next act on the real player process, Save writes a real WAV, and failures are reported, not hung.
+// Pocket Reader's commands in a real extension host with the tiny model: reading plays through the null sink
+// (pocketReader.player = pacat, see settings.ts; the player view is tested in webview.test.ts), stop/pause/next act on
+// the real player process, Save writes a real WAV, and failures are reported, not hung.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
