@@ -4,15 +4,17 @@
  *
  * Each precision runs in a process of its own (so peak memory is that precision's): cold starts first (a fresh
  * engine client each: engine start + model load + first frame), then warm runs on the last client. CPU time and
- * peak RSS are measured inside the engine and read from each request's stats. A 1024³ MatMul is timed before and
- * after in this process as a yardstick; it is printed, never used to normalise (it is bimodal on these VMs).
+ * peak RSS are measured inside the engine and read from each request's stats (peak RSS before the voice is made). The
+ * time to make a voice from a recording is taken last, when the set has the voice encoder. A 1024³ MatMul is timed
+ * before and after in this process as a yardstick; it is printed, never used to normalise (bimodal on these VMs).
  */
 import * as ort from 'onnxruntime-node';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { encodeWav } from '../audio/wav';
 import { EngineClient } from '../client/engineClient';
 import { resolveOnnxFiles } from '../engine/modelFiles';
 import type { ChunkStats, EngineConfig, SynthesisOptions } from '../shared/protocol';
@@ -28,6 +30,7 @@ const USAGE = `usage: npm run bench -- [options]
   --threads N         backbone threads (default 0 = automatic)
   --lsd-steps N       flow-head steps per frame (default 1)
   --no-decoder-thread decode Mimi inline instead of on its own thread
+  --clone-seconds N   length of the recording a voice is made from (default 30)
   --json              also print one JSON line per precision`;
 
 type Precision = 'fp32' | 'int8';
@@ -47,6 +50,8 @@ interface Measured {
   backboneMs: number;
   flowMs: number;
   decodeMs: number;
+  /** Making a voice from a recording, when the set has the voice encoder. */
+  clone?: { ms: number; positions: number; seconds: number };
 }
 
 interface Spread {
@@ -86,8 +91,24 @@ async function drain(client: EngineClient, options: SynthesisOptions, t0 = perfo
   return { stats: await h.done, firstChunkMs };
 }
 
+/** One voice made from `seconds` of a 44.1 kHz tone (resampled, encoded, prefilled) by the engine already loaded. */
+async function cloneMs(client: EngineClient, seconds: number): Promise<{ ms: number; positions: number; seconds: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pr-bench-'));
+  try {
+    const rate = 44100;
+    const pcm = Float32Array.from({ length: seconds * rate }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 180 * i) / rate) * (0.6 + 0.4 * Math.sin((2 * Math.PI * 3 * i) / rate)));
+    const recording = path.join(dir, 'recording.wav');
+    writeFileSync(recording, encodeWav(pcm, rate));
+    const t = performance.now();
+    const r = await client.call('cloneVoice', { recording });
+    return { ms: performance.now() - t, positions: r.positions, seconds: r.seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** One precision, in this process: cold starts, then warm runs on the last client. */
-async function measure(precision: Precision, modelDir: string, args: { runs: number; coldRuns: number; frames: number; threads: number; decoderThread: boolean; lsdSteps: number }): Promise<Measured> {
+async function measure(precision: Precision, modelDir: string, args: { runs: number; coldRuns: number; frames: number; threads: number; decoderThread: boolean; lsdSteps: number; cloneSeconds: number }): Promise<Measured> {
   const config: EngineConfig = { modelDir, backend: 'onnx', threads: args.threads, decoderThread: args.decoderThread };
   const options: SynthesisOptions = { voice: 'alba', temperature: 0.3, lsdSteps: args.lsdSteps, seed: 42, maxFrames: args.frames, ignoreEos: true };
   const cold: number[] = [];
@@ -101,6 +122,7 @@ async function measure(precision: Precision, modelDir: string, args: { runs: num
   client ??= new EngineClient({ config });
   const warm: { stats: ChunkStats; firstChunkMs: number }[] = [];
   for (let i = 0; i < args.runs; i++) warm.push(await drain(client, options));
+  const clone = existsSync(path.join(modelDir, 'mimi_encoder.onnx')) ? await cloneMs(client, args.cloneSeconds) : undefined;
   await client.dispose();
   const audioSeconds = warm[0]?.stats.audioSeconds ?? 0;
   const median = (f: (s: ChunkStats) => number) => spread(warm.map((r) => f(r.stats))).median;
@@ -119,6 +141,7 @@ async function measure(precision: Precision, modelDir: string, args: { runs: num
     backboneMs: median((s) => s.backboneMs),
     flowMs: median((s) => s.flowMs),
     decodeMs: median((s) => s.decodeMs),
+    clone,
   };
 }
 
@@ -136,6 +159,7 @@ function table(results: Measured[], yardstick: [number, number], load: [number, 
     ['first audio, cold (start + load)', (m) => fmt(m.coldFirstAudioMs, 0, ' ms')],
     ['peak RSS of the engine process', (m) => `${m.peakRssMb.toFixed(0)} MiB`],
     [`backbone / flow (${lsdSteps} LSD) / Mimi per frame`, (m) => `${m.backboneMs.toFixed(1)} / ${m.flowMs.toFixed(1)} / ${m.decodeMs.toFixed(1)} ms`],
+    ['voice from a recording (44.1 kHz)', (m) => (m.clone ? `${m.clone.seconds} s → ${m.clone.positions} positions in ${m.clone.ms.toFixed(0)} ms` : 'no voice encoder')],
   ];
   const lines = [
     ...results.map((m) => `${m.precision} set: ${m.modelDir}`),
@@ -161,6 +185,7 @@ async function main(): Promise<number> {
       frames: { type: 'string', default: '125' },
       threads: { type: 'string', default: '0' },
       'lsd-steps': { type: 'string', default: '1' },
+      'clone-seconds': { type: 'string', default: '30' },
       'no-decoder-thread': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       child: { type: 'string' },
@@ -175,8 +200,9 @@ async function main(): Promise<number> {
     threads: Number(values.threads),
     decoderThread: !values['no-decoder-thread'],
     lsdSteps: Number(values['lsd-steps']),
+    cloneSeconds: Number(values['clone-seconds']),
   };
-  if (![args.runs, args.coldRuns, args.frames, args.threads, args.lsdSteps].every((n) => Number.isInteger(n) && n >= 0) || args.runs < 1) {
+  if (![args.runs, args.coldRuns, args.frames, args.threads, args.lsdSteps, args.cloneSeconds].every((n) => Number.isInteger(n) && n >= 0) || args.runs < 1) {
     console.error(`Pocket Reader: bench options must be whole numbers (--runs at least 1).\n${USAGE}`);
     return 2;
   }

@@ -12,7 +12,11 @@ import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
 import { EngineClient } from '../client/engineClient';
 import { EngineError } from '../shared/errors';
 import type { BackendChoice, SynthesisOptions } from '../shared/protocol';
+import { packFor } from '../store/languagePacks';
+import { isLanguageCode } from '../text/language/codes';
+import { chooseLanguage } from '../text/language/detect';
 import { narrate } from '../text/narrate';
+import { cloneVoiceToFile } from './cloneVoice';
 import { dryRunText, languageIdForPath } from './dryRun';
 import { NARRATION_FLAGS, NARRATION_USAGE, narrationOptions } from './narrationFlags';
 import { resolveModelDir } from './modelDir';
@@ -21,13 +25,18 @@ const USAGE = `usage: npm run say -- [options] "text to speak"
   --file PATH         read the text from a file (Markdown is narrated as prose); or pipe text on stdin
   --out FILE.wav      write a 16-bit mono 24 kHz WAV instead of playing (--force to replace a file)
   --model-dir DIR     use a local model folder (default: download once into the per-user cache)
-  --voice NAME|PATH   built-in voice name or a voice .safetensors file (default: the model's first voice)
+  --voice NAME|PATH   built-in voice name or a voice .safetensors file (default: the language's own voice)
+  --language L        auto | en | fr | de | it | pt | es (default auto: front matter, else the text, else the OS locale)
+  --model-size S      standard | large (24-layer models; French has only large) (default standard)
+  --clone-voice IN.wav --out-voice OUT.safetensors
+                      make a voice file from a recording (3-30 s of one speaker who agreed to it) with the
+                      English model, then speak with it with --voice OUT.safetensors (--force to replace a file)
   --temperature T     noise variance, 0 = deterministic (default 0.3)
   --seed N            noise seed (default: random, printed)
   --lsd-steps N       flow-head steps (default 1)
   --backend B         auto | onnx | coreml (default auto)
   --threads N         backbone threads (default 0 = automatic; the Mimi decoder has its own thread)
-  --dry-run           with --file: print what would be spoken, line by line, without synthesizing
+  --dry-run           print "language: <code>", then what would be spoken, line by line, without synthesizing
 ${NARRATION_USAGE}`;
 
 async function readInput(file: string | undefined, positional: string[]): Promise<{ text: string; languageId: string }> {
@@ -43,6 +52,10 @@ async function readInput(file: string | undefined, positional: string[]): Promis
   return { text: Buffer.concat(chunks).toString('utf8'), languageId: 'plaintext' };
 }
 
+function engineFor(modelDir: string, backend: string, threads: string): EngineClient {
+  return new EngineClient({ config: { modelDir, backend: backend as BackendChoice, threads: Number(threads) }, log: (line) => console.error(line) });
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -52,11 +65,15 @@ async function main(): Promise<number> {
       force: { type: 'boolean', default: false },
       'model-dir': { type: 'string' },
       voice: { type: 'string' },
+      'clone-voice': { type: 'string' },
+      'out-voice': { type: 'string' },
       temperature: { type: 'string', default: '0.3' },
       seed: { type: 'string' },
       'lsd-steps': { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
       threads: { type: 'string', default: '0' },
+      language: { type: 'string', default: 'auto' },
+      'model-size': { type: 'string', default: 'standard' },
       'dry-run': { type: 'boolean', default: false },
       ...NARRATION_FLAGS,
       help: { type: 'boolean', short: 'h', default: false },
@@ -66,38 +83,60 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (values.language !== 'auto' && !isLanguageCode(values.language)) throw new Error(`--language must be auto, en, fr, de, it, pt or es (got "${values.language}")`);
+  if (values['model-size'] !== 'standard' && values['model-size'] !== 'large') throw new Error(`--model-size must be standard or large (got "${values['model-size']}")`);
+  const cloning = values['clone-voice'] !== undefined || values['out-voice'] !== undefined;
+  if (cloning && !(values['clone-voice'] && values['out-voice'])) {
+    console.error('--clone-voice IN.wav needs --out-voice OUT.safetensors (and the other way round).\n\n' + USAGE);
+    return 2;
+  }
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  if (cloning) {
+    const client = engineFor(await resolveModelDir(values['model-dir'], abort.signal, { language: 'en', size: 'standard', groups: ['core', 'encoder'] }), values.backend, values.threads);
+    try {
+      await cloneVoiceToFile(client, values['clone-voice']!, values['out-voice']!, values.force);
+      return 0;
+    } finally {
+      await client.dispose();
+    }
+  }
   const narration = narrationOptions(values);
   const input = await readInput(values.file, positionals);
+  const { language } = await chooseLanguage({
+    setting: values.language as 'auto',
+    document: input.text,
+    languageId: input.languageId,
+    displayLanguage: process.env.LC_ALL || process.env.LANG || Intl.DateTimeFormat().resolvedOptions().locale,
+  });
   if (values['dry-run']) {
-    process.stdout.write(dryRunText(input.text, input.languageId, narration) + '\n');
+    process.stdout.write(dryRunText(input.text, input.languageId, { ...narration, language }) + '\n');
     return 0;
   }
   // Documents are read as prose: Markdown structure, code and URLs never reach the model.
   const text =
     input.languageId === 'plaintext'
       ? input.text
-      : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip', ...narration }).map((s) => s.text).join(' ');
+      : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip', ...narration, language }).map((s) => s.text).join(' ');
   if (!text.trim()) {
     console.error('Nothing to say: give text as an argument, with --file, or on stdin.\n\n' + USAGE);
     return 2;
   }
 
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
   // The output file is checked first: a wrong --out fails at once, not after a download and a synthesis.
   const wav = values.out ? await WavFileWriter.createAt(path.resolve(values.out), DEFAULT_SAMPLE_RATE, values.force) : undefined;
   let client: EngineClient | undefined;
   let sink: AudioSink | undefined;
   try {
-    const modelDir = await resolveModelDir(values['model-dir'], abort.signal);
+    const size = values['model-size'] as 'standard' | 'large';
+    const explicitVoice = values.voice && !/[\\/]|\.safetensors$/i.test(values.voice) ? values.voice : undefined;
+    const modelDir = await resolveModelDir(values['model-dir'], abort.signal, { language, size, voice: explicitVoice });
     const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
-    client = new EngineClient({
-      config: { modelDir, backend: values.backend as BackendChoice, threads: Number(values.threads) },
-      log: (line) => console.error(line),
-    });
+    client = engineFor(modelDir, values.backend, values.threads);
     const ready = await client.ensureLoaded();
     if (ready.info.sampleRate !== DEFAULT_SAMPLE_RATE) throw new Error(`the model makes ${ready.info.sampleRate} Hz audio; expected ${DEFAULT_SAMPLE_RATE} Hz`);
-    const voice = values.voice ?? ready.info.builtinVoices[0] ?? 'alba';
+    const ownVoice = language !== 'en' && !values['model-dir'] ? packFor(language, size).defaultVoice : undefined;
+    const voice = values.voice ?? ownVoice ?? ready.info.builtinVoices[0] ?? 'alba';
     const options: SynthesisOptions = {
       voice,
       temperature: Number(values.temperature),
@@ -133,7 +172,7 @@ async function main(): Promise<number> {
     console.error(
       `${stats.audioSeconds.toFixed(2)} s of audio in ${(stats.wallMs / 1000).toFixed(2)} s ` +
         `(${stats.realTimeFactor.toFixed(2)}× real time, first audio after ${stats.firstAudioMs.toFixed(0)} ms); ` +
-        `${ready.backend}, voice ${voice}, seed ${seed}${stats.restarts ? `, engine restarted ${stats.restarts}×` : ''}${written ? `; wrote ${written}` : ''}`,
+        `${ready.backend}, ${language}, voice ${voice}, seed ${seed}${stats.restarts ? `, engine restarted ${stats.restarts}×` : ''}${written ? `; wrote ${written}` : ''}`,
     );
     return 0;
   } finally {
@@ -150,8 +189,14 @@ main().then(
       console.error('stopped');
       process.exit(130);
     }
-    const hint = code === 'DOWNLOAD_FAILED' ? '\nCheck the network connection, or use a local model folder with --model-dir DIR.' : '';
-    console.error(`say: ${err instanceof Error ? err.message : String(err)}${hint}`);
+    const hint =
+      code === 'OFFLINE'
+        ? ' You seem to be offline (or behind a proxy: set HTTPS_PROXY).\nUse a local model folder with --model-dir DIR.'
+        : code === 'DOWNLOAD_FAILED'
+          ? '\nCheck the network connection, or use a local model folder with --model-dir DIR.'
+          : '';
+    const detail = err instanceof EngineError && err.detail ? `\n(${err.detail})` : '';
+    console.error(`say: ${err instanceof Error ? err.message : String(err)}${hint}${detail}`);
     process.exit(1);
   },
 );

@@ -1,6 +1,7 @@
-/** Minimal safetensors reader: an 8-byte header length, a JSON header, then raw little-endian tensors. */
+/** Minimal safetensors reader and writer: an 8-byte header length, a JSON header, then raw little-endian tensors. */
 import { readFile } from 'node:fs/promises';
 import { EngineError } from '../shared/errors';
+import { headerLength, parseHeader } from '../shared/safetensorsHeader';
 
 export interface RawTensor {
   dtype: string;
@@ -11,24 +12,12 @@ export interface RawTensor {
 
 export async function readSafetensors(path: string): Promise<Map<string, RawTensor>> {
   const buf = await readFile(path);
-  if (buf.length < 8) throw new EngineError('MODEL_CORRUPT', `${path} is not a safetensors file (too short)`);
-  const headerLen = Number(buf.readBigUInt64LE(0));
-  if (headerLen <= 0 || 8 + headerLen > buf.length) {
-    throw new EngineError('MODEL_CORRUPT', `${path} is not a safetensors file (bad header length)`);
-  }
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  try {
-    header = JSON.parse(buf.subarray(8, 8 + headerLen).toString('utf8'));
-  } catch {
-    throw new EngineError('MODEL_CORRUPT', `${path} has an unreadable safetensors header`);
-  }
-  const base = 8 + headerLen;
+  const len = headerLength(buf, buf.length, path);
+  const { dataStart, tensors } = parseHeader(buf.subarray(8, 8 + len), buf.length, path);
   const out = new Map<string, RawTensor>();
-  for (const [name, t] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
+  for (const [name, t] of tensors) {
     const [a, b] = t.data_offsets;
-    if (base + b > buf.length) throw new EngineError('MODEL_CORRUPT', `${path} is truncated (tensor ${name})`);
-    out.set(name, { dtype: t.dtype, shape: t.shape, bytes: buf.subarray(base + a, base + b) });
+    out.set(name, { dtype: t.dtype, shape: t.shape, bytes: buf.subarray(dataStart + a, dataStart + b) });
   }
   return out;
 }
@@ -45,5 +34,34 @@ export function toBigInt64(t: RawTensor): BigInt64Array {
   if (t.dtype !== 'I64') throw new EngineError('MODEL_CORRUPT', `expected I64 tensor, got ${t.dtype}`);
   const out = new BigInt64Array(t.bytes.byteLength / 8);
   new Uint8Array(out.buffer).set(t.bytes);
+  return out;
+}
+
+/**
+ * A safetensors file's bytes: keys sorted and the header padded to 8 bytes, as the reference writer does, so every
+ * tensor starts aligned. String `metadata` goes into the header's `__metadata__`, which loaders ignore.
+ */
+export function encodeSafetensors(tensors: Map<string, RawTensor>, metadata?: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  const names = [...tensors.keys()].sort();
+  let offset = 0;
+  for (const name of names) {
+    const t = tensors.get(name)!;
+    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.byteLength] };
+    offset += t.bytes.byteLength;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);
+  const headerBytes = Buffer.from(json, 'utf8');
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let at = 8 + headerBytes.length;
+  for (const name of names) {
+    const bytes = tensors.get(name)!.bytes;
+    out.set(bytes, at);
+    at += bytes.byteLength;
+  }
   return out;
 }

@@ -11,7 +11,7 @@ export interface ModelFile {
   /** Exact size, or null where the upstream size was never recorded (sha256 still pins the content). */
   bytes: number | null;
   sha256: string;
-  /** "core", "fp32" or "voice:<name>"; ensureModelSet downloads by group. */
+  /** "core", "fp32", "encoder" (voice cloning, fetched on first use) or "voice:<name>"; ensureModelSet downloads by group. */
   group: string;
   license?: string;
   source?: string;
@@ -59,6 +59,19 @@ export function defaultGroups(manifest: ModelManifest): string[] {
 export function filesInGroups(manifest: ModelManifest, groups: readonly string[]): ModelFile[] {
   const matches = (g: string, fileGroup: string) => (g.endsWith(':*') ? fileGroup.startsWith(g.slice(0, -1)) : g === fileGroup);
   return manifest.files.filter((f) => groups.some((g) => matches(g, f.group)));
+}
+
+/** Bytes a download of `groups` fetches (files of unrecorded size count as 0). */
+export function groupBytes(manifest: ModelManifest, groups: readonly string[]): number {
+  return filesInGroups(manifest, groups).reduce((n, f) => n + (f.bytes ?? 0), 0);
+}
+
+/** A size as the UI, the CLI and the README state it, in decimal units: "150 MB", "6.2 MB", "59 kB". */
+export function formatSize(bytes: number): string {
+  const mb = bytes / 1e6;
+  if (mb >= 10) return `${Math.round(mb)} MB`;
+  if (mb >= 1) return `${Number(mb.toFixed(1))} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
 }
 
 /**

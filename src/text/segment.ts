@@ -25,6 +25,8 @@ export interface Segment {
   pauseAfterMs: number;
 }
 
+import type { LanguageCode } from './language/codes';
+
 export interface NarrateOptions {
   /** VS Code language id: 'markdown' gets the Markdown reader, everything else plain text or comments. */
   languageId: string;
@@ -41,4 +43,6 @@ export interface NarrateOptions {
   emoji?: 'name' | 'skip';
   /** For code files: read only the comments. Ignored for languages without a known comment syntax. */
   commentsOnly?: boolean;
+  /** The natural language read (numbers, abbreviations, sentence ends); default English. */
+  language?: LanguageCode;
 }

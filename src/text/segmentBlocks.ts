@@ -1,4 +1,5 @@
 import { speakEmoji } from './emoji/speakEmoji';
+import type { LanguageCode } from './language/codes';
 import type { MappedText } from './mappedText';
 import { normalize } from './normalize';
 import { PAUSE_MS } from './pauses';
@@ -21,7 +22,7 @@ export type Block =
 
 export type TextBlock = Extract<Block, { text: MappedText }>;
 
-export function blocksToSegments(blocks: Iterable<Block>, emoji: NonNullable<NarrateOptions['emoji']>): Segment[] {
+export function blocksToSegments(blocks: Iterable<Block>, emoji: NonNullable<NarrateOptions['emoji']>, lang: LanguageCode = 'en'): Segment[] {
   const out: Segment[] = [];
   for (const block of blocks) {
     if (block.kind === 'break') {
@@ -35,8 +36,8 @@ export function blocksToSegments(blocks: Iterable<Block>, emoji: NonNullable<Nar
       continue;
     }
     const before = out.length;
-    for (const span of splitSentences(block.text)) {
-      const words = normalize(speakEmoji(span.text, emoji));
+    for (const span of splitSentences(block.text, lang)) {
+      const words = normalize(speakEmoji(span.text, emoji, lang), lang);
       if (!/[\p{L}\p{N}]/u.test(words)) continue;
       const text = block.prefix && out.length === before ? `${block.prefix} ${words}` : words;
       push(out, { text, start: span.start, end: span.end, kind: block.kind, pauseAfterMs: PAUSE_MS.sentence });

@@ -6,9 +6,11 @@ import * as vscode from 'vscode';
 import { SpanTracker, type OffsetSpan } from '../text/editRemap';
 
 export class Highlighter implements vscode.Disposable {
+  // The extension's own theme colours (package.json `contributes.colors`): decorations paint above the selection,
+  // so with a colour that is not the selection's the sentence stays visible while a selection is read.
   private readonly decoration = vscode.window.createTextEditorDecorationType({
-    backgroundColor: new vscode.ThemeColor('editor.findMatchHighlightBackground'),
-    borderColor: new vscode.ThemeColor('editor.findMatchHighlightBorder'),
+    backgroundColor: new vscode.ThemeColor('pocketReader.sentenceBackground'),
+    borderColor: new vscode.ThemeColor('pocketReader.sentenceBorder'),
     borderStyle: 'solid',
     borderWidth: '1px',
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,

@@ -7,6 +7,8 @@ export const tinyParityDir = path.resolve(root, '..', 'shared', 'models', 'tiny-
 export const tinyModelDir = path.join(root, 'models', 'generated', 'tiny');
 /** The same tiny model with the backbone and flow head quantized like the published `_int8` graphs. */
 export const tinyInt8ModelDir = path.join(root, 'models', 'generated', 'tiny-int8');
+/** The tiny model with the shape and text rules of the french_24l bundle (models/generate.py --variant french_24l). */
+export const tinyFrenchModelDir = path.join(root, 'models', 'generated', 'tiny-french_24l');
 export const distDir = path.join(root, 'dist');
 
 export function skipUnless(dir: string, what: string): string | false {

@@ -17,6 +17,7 @@ import {
   type ModelManifest,
   type ModelSetProgress,
 } from '../../src/store/modelStore';
+import { defaultGroups } from '../../src/store/manifest';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -260,7 +261,10 @@ describe('checkModelDir / assertModelDir', () => {
     put('tokenizer.model', blobs['tokenizer.model']!.subarray(0, 100));
     put('flow_lm_main_int8.onnx', blobs['flow_lm_main_int8.onnx']!);
     const problems = await checkModelDir(dir, m);
-    assert.deepEqual(problems, [{ file: 'tokenizer.model', kind: 'corrupt', detail: `tokenizer.model is truncated (100 of ${blobs['tokenizer.model']!.length} bytes)` }]);
+    const expectedBytes = blobs['tokenizer.model']!.length;
+    assert.deepEqual(problems, [
+      { file: 'tokenizer.model', kind: 'corrupt', reason: 'truncated', name: 'tokenizer.model', bytes: 100, expectedBytes, detail: `tokenizer.model is truncated (100 of ${expectedBytes} bytes)` },
+    ]);
     await assert.rejects(assertModelDir(dir, m), (e: EngineError) => e.code === 'MODEL_CORRUPT' && /tokenizer\.model is truncated/.test(e.message) && e.message.includes(dir));
   });
 
@@ -299,12 +303,12 @@ describe('checkModelDir / assertModelDir', () => {
   test('an empty file is corrupt even without a manifest', async () => {
     put('bundle.json', Buffer.alloc(0));
     const problems = await checkModelDir(dir);
-    assert.deepEqual(problems[0], { file: 'bundle.json', kind: 'corrupt', detail: 'bundle.json is empty' });
+    assert.deepEqual(problems[0], { file: 'bundle.json', kind: 'corrupt', reason: 'empty', name: 'bundle.json', detail: 'bundle.json is empty' });
   });
 });
 
 describe('bundled manifest', () => {
-  test('pins the english_2026-04 set: core, fp32, voices with licences, no non-commercial voices', () => {
+  test('pins the english_2026-04 set: core, fp32, the voice encoder, voices with licences, no non-commercial voices', () => {
     const m = onnxManifest;
     assert.equal(m.defaultVoice, 'alba');
     const core = m.files.filter((f) => f.group === 'core').map((f) => f.name);
@@ -316,6 +320,9 @@ describe('bundled manifest', () => {
         ['flow_lm_flow.onnx', null],
       ],
     );
+    // The voice encoder is its own group: downloaded the first time a voice is made, never by default.
+    assert.deepEqual(m.files.filter((f) => f.group === 'encoder').map((f) => [f.name, f.bytes]), [['mimi_encoder.onnx', 39768446]]);
+    assert.ok(!defaultGroups(m).includes('encoder'));
     const voices = m.files.filter((f) => f.group.startsWith('voice:'));
     assert.equal(voices.length, 19);
     assert.ok(voices.some((v) => v.group === 'voice:alba'));

@@ -3,6 +3,7 @@
  * the fallback for any graph) and the lean graph rebuilt from its weights (leanBackbone.ts).
  */
 import type * as ort from 'onnxruntime-node';
+import type { SavedVoice } from '../backend';
 import type { RawTensor } from '../safetensors';
 
 /** A voice's saved KV state ("module/key" tensors), validated, with the positions it fills. */
@@ -28,13 +29,15 @@ export interface BackboneOutput {
 
 export interface Backbone {
   readonly kind: 'export' | 'lean';
-  /** A sequence starting from the voice state that can grow to `capacity` positions. */
-  start(voice: VoiceKv, capacity: number): BackboneSequence;
+  /** A sequence starting from the voice state (none: an empty state, voice cloning) that can grow to `capacity` positions. */
+  start(voice: VoiceKv | undefined, capacity: number): BackboneSequence;
   /**
    * Runs `text` embeddings [1, L, D] then `latents` [1, S, latentDim] (a NaN row is BOS) at the sequence's next
    * positions; the outputs are the last row's.
    */
   run(seq: BackboneSequence, latents: ort.Tensor, text: ort.Tensor): Promise<BackboneOutput>;
+  /** The positions filled so far as a saved voice (Kyutai's layout). */
+  save(seq: BackboneSequence): SavedVoice;
   release(seq: BackboneSequence): void;
   dispose(): Promise<void>;
 }

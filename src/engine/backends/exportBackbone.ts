@@ -3,11 +3,12 @@
  * 1000-position cache is made symbolic at load so each chunk's state holds only what the chunk can use.
  */
 import type * as ort from 'onnxruntime-node';
+import type { SavedVoice } from '../backend';
 import type { StateEntry } from '../modelFiles';
 import type { Backbone, BackboneOutput, BackboneSequence, VoiceKv } from './backbone';
 import { makeCacheLengthSymbolic } from './onnxGraphEdit';
 import { createSession } from './onnxSession';
-import { voiceStateTensors } from './onnxState';
+import { filledTensor, savedVoice, voiceStateTensors } from './onnxState';
 
 class ExportSequence implements BackboneSequence {
   constructor(
@@ -38,9 +39,11 @@ export class ExportBackbone implements Backbone {
     return new ExportBackbone(session, entries, dynamicCache, maxPositions);
   }
 
-  start(voice: VoiceKv, capacity: number): BackboneSequence {
+  start(voice: VoiceKv | undefined, capacity: number): BackboneSequence {
     const size = this.dynamicCache ? capacity : this.maxPositions;
-    return new ExportSequence(voiceStateTensors(this.entries, voice.stored, voice.name, size), voice.positions, capacity);
+    if (voice) return new ExportSequence(voiceStateTensors(this.entries, voice.stored, voice.name, size), voice.positions, capacity);
+    const empty = this.entries.map((e) => filledTensor(e.key === 'cache' ? { ...e, shape: e.shape.map((d, i) => (i === 2 ? size : d)) } : e));
+    return new ExportSequence(empty, 0, capacity);
   }
 
   async run(seq: BackboneSequence, latents: ort.Tensor, text: ort.Tensor): Promise<BackboneOutput> {
@@ -51,6 +54,20 @@ export class ExportBackbone implements Backbone {
     s.tensors = this.entries.map((e) => out[e.output_name] as ort.Tensor);
     s.positions += latents.dims[1] + text.dims[1];
     return { conditioning: out.conditioning.data as Float32Array, eosLogit: (out.eos_logit.data as Float32Array)[0] };
+  }
+
+  save(seq: BackboneSequence): SavedVoice {
+    const s = seq as ExportSequence;
+    const caches = s.tensors.filter((_, i) => this.entries[i].key === 'cache');
+    return savedVoice(this.entries, s.positions, (i) => {
+      const t = caches[i];
+      const [planes, batch, size, heads, dim] = t.dims as number[];
+      const row = heads * dim;
+      const data = t.data as Float32Array;
+      const out = new Float32Array(planes * batch * s.positions * row);
+      for (let o = 0; o < planes * batch; o++) out.set(data.subarray(o * size * row, (o * size + s.positions) * row), o * s.positions * row);
+      return out;
+    });
   }
 
   release(seq: BackboneSequence): void {

@@ -7,7 +7,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { rmSync } from 'node:fs';
-import type { AttentionTap } from '../backend';
+import type { AttentionTap, SavedVoice } from '../backend';
 import { EngineError } from '../../shared/errors';
 import type { StateEntry } from '../modelFiles';
 import { toFloat32 } from '../safetensors';
@@ -16,6 +16,7 @@ import { buildLeanBackbone, LEAN_IO, recognizeBackbone, type BackboneShape } fro
 import { derivedGraph, type Derivation, type Derived } from './graphCache';
 import { readGraph } from './onnxModelRead';
 import { createSession } from './onnxSession';
+import { savedVoice } from './onnxState';
 
 const GROW = 32;
 /** Room a new sequence starts with: a chunk's text and first step (≤ 50 tokens + 1) fit without a growth. */
@@ -60,7 +61,7 @@ export class LeanBackbone implements Backbone {
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly shape: BackboneShape,
-    private readonly cachePaths: string[],
+    private readonly entries: readonly StateEntry[],
     private readonly taps: readonly AttentionTap[],
   ) {
     this.fetches = [LEAN_IO.conditioning, LEAN_IO.eos, LEAN_IO.kvRows, ...taps.map((_, i) => LEAN_IO.attention(i))];
@@ -105,15 +106,16 @@ export class LeanBackbone implements Backbone {
       rmSync(derived.file, { force: true });
       return LeanBackbone.tryLoad(file, entries, latentDim, threads, taps);
     }
-    return new LeanBackbone(session, shape, caches.map((e) => e.path), taps);
+    return new LeanBackbone(session, shape, entries, taps);
   }
 
-  start(voice: VoiceKv, capacity: number): BackboneSequence {
+  start(voice: VoiceKv | undefined, capacity: number): BackboneSequence {
     const spare = this.spare && this.spare.capacity >= capacity ? this.spare : undefined;
     this.spare = spare ? undefined : this.spare;
-    const seq = new LeanSequence(voice.positions, capacity, spare ?? this.allocate(capacity));
+    const seq = new LeanSequence(voice?.positions ?? 0, capacity, spare ?? this.allocate(capacity));
+    this.view(seq, Math.min(capacity, seq.positions + FIRST));
+    if (!voice) return seq;
     const v = this.headMajor(voice);
-    this.view(seq, Math.min(capacity, voice.positions + FIRST));
     for (let l = 0; l < this.shape.layers; l++) {
       copyRows(v.keys[l], voice.positions, seq.keys[l], seq.size, voice.positions, this.shape);
       copyRows(v.values[l], voice.positions, seq.values[l], seq.size, voice.positions, this.shape);
@@ -146,6 +148,24 @@ export class LeanBackbone implements Backbone {
       eosLogit: (out[LEAN_IO.eos].data as Float32Array)[0],
       attention: this.taps.length ? this.attentionRows(out, at, rows, size) : undefined,
     };
+  }
+
+  save(seq: BackboneSequence): SavedVoice {
+    const s = seq as LeanSequence;
+    const { heads, headDim } = this.shape;
+    const n = s.positions;
+    return savedVoice(this.entries, n, (l) => {
+      const out = new Float32Array(2 * n * heads * headDim);
+      [s.keys[l], s.values[l]].forEach((buf, kind) => {
+        for (let t = 0; t < n; t++) {
+          for (let h = 0; h < heads; h++) {
+            const src = (h * s.size + t) * headDim;
+            out.set(buf.subarray(src, src + headDim), ((kind * n + t) * heads + h) * headDim);
+          }
+        }
+      });
+      return out;
+    });
   }
 
   release(seq: BackboneSequence): void {
@@ -225,7 +245,7 @@ export class LeanBackbone implements Backbone {
     const { heads, headDim } = this.shape;
     const n = voice.positions;
     v = { keys: [], values: [] };
-    for (const p of this.cachePaths) {
+    for (const p of this.entries.filter((e) => e.key === 'cache').map((e) => e.path)) {
       const stored = voice.stored.get(p)!;
       const cache = toFloat32(stored);
       const length = stored.shape[2];

@@ -5,7 +5,7 @@
 import * as ort from 'onnxruntime-node';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AttentionTap, Backend, DecoderState, ModelInfo, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
+import type { AttentionTap, Backend, DecoderState, ModelInfo, SavedVoice, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
 import { EngineError } from '../../shared/errors';
 import { resolveVoiceFile, type OnnxModelFiles, type StateEntry } from '../modelFiles';
 import { readSafetensors } from '../safetensors';
@@ -17,6 +17,9 @@ import { LeanBackbone } from './leanBackbone';
 import { createSession } from './onnxSession';
 import { checkVoiceState } from './onnxState';
 import { loadTextConditioner, type TextConditioner } from './textConditioner';
+
+/** Voice positions per backbone run when prefilling a recorded voice (30 s fill 376). */
+const PREFILL_BLOCK = 64;
 
 export interface OnnxBackendOptions {
   /** Backbone threads; 0 or absent = automatic (see threads.ts). */
@@ -167,6 +170,23 @@ export class OnnxBackend implements Backend {
 
   decode(decoder: DecoderState, latents: Float32Array, frames: number): Promise<Float32Array> {
     return this.decoders.decode((decoder as OnnxDecoder).id, latents, frames);
+  }
+
+  async prefillSavedVoice(rows: Float32Array, count: number): Promise<SavedVoice> {
+    const max = this.info.contextCapacity;
+    if (count >= max) throw new EngineError('BAD_RECORDING', `the recording fills ${count} of the model's ${max} positions, leaving none for text`);
+    const seq = this.backbone.start(undefined, count);
+    try {
+      const d = this.info.conditioningDim;
+      // In blocks (the same state, causally): each run stays short enough for the engine to answer its heartbeats.
+      for (let at = 0; at < count; at += PREFILL_BLOCK) {
+        const n = Math.min(PREFILL_BLOCK, count - at);
+        await this.backbone.run(seq, this.emptyLatent, new ort.Tensor('float32', rows.slice(at * d, (at + n) * d), [1, n, d]));
+      }
+      return this.backbone.save(seq);
+    } finally {
+      this.backbone.release(seq);
+    }
   }
 
   releaseSequence(seq: Sequence): void {

@@ -1,6 +1,7 @@
 /** Builds ONNX state tensors from a bundle manifest: the generic fills, and voice KV states from safetensors. */
 import * as ort from 'onnxruntime-node';
 import { EngineError } from '../../shared/errors';
+import type { SavedVoice } from '../backend';
 import type { StateEntry } from '../modelFiles';
 import type { RawTensor } from '../safetensors';
 import { toBigInt64 } from '../safetensors';
@@ -105,4 +106,24 @@ function padCache(e: StateEntry, t: RawTensor, capacity: number): ort.Tensor {
     bytes.set(t.bytes.subarray(o * srcLen * rowBytes, (o + 1) * srcLen * rowBytes), o * capacity * rowBytes);
   }
   return new ort.Tensor('float32', out, target);
+}
+
+/**
+ * The inverse of voiceStateTensors: `positions` filled positions as a saved voice in Kyutai's layout (per layer
+ * `module/cache` [2, 1, positions, heads, dim] and `module/offset`; nothing else). `cache(i)` gives the i-th cache's
+ * positions in that layout.
+ */
+export function savedVoice(entries: readonly StateEntry[], positions: number, cache: (i: number) => Float32Array): SavedVoice {
+  const out: SavedVoice = new Map();
+  let i = 0;
+  for (const e of entries) {
+    if (e.key === 'step') {
+      out.set(`${e.module}/offset`, { dtype: 'I64', shape: [1], bytes: new Uint8Array(BigInt64Array.of(BigInt(positions)).buffer) });
+    } else if (e.key === 'cache') {
+      const data = cache(i++);
+      const [planes, batch, , heads, dim] = e.shape;
+      out.set(e.path, { dtype: 'F32', shape: [planes, batch, positions, heads, dim], bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    }
+  }
+  return out;
 }
