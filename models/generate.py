@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from pocket_ref import config, export, export_coreml, init_weights, reference, safetensors_io, tokenizer  # noqa: E402
+from pocket_ref import config, export, export_coreml, init_weights, reference, safetensors_io, timestamps, tokenizer  # noqa: E402
 from pocket_ref.generation import prefill_voice  # noqa: E402
 from pocket_ref.loading import build  # noqa: E402
 from pocket_ref.text import split_into_best_sentences  # noqa: E402
@@ -50,6 +50,10 @@ REFERENCES = [  # (dir name, text)
     ("paragraph", "Reading aloud helps you learn the rhythm of a language. The meeting starts at 10:30 "
                   "on Monday, March 3rd, in room 42B! Did you bring the umbrella? Call me when you arrive "
                   "at the station; I will wait near the clock. Thanks 😀"),
+]
+# Word-timing references (fp32, LSD 1): the texts above plus one of hyphens, apostrophes and accents.
+WORD_REFERENCES = REFERENCES + [
+    ("accents", "Don't re-read the café's naïve résumé: it's well-known, isn't it? Zoë agreed."),
 ]
 REF_MAX_TOKENS = 50
 
@@ -130,6 +134,10 @@ def main():
                 n = name if lsd == 1 else f"{name}_lsd{lsd}"
                 summary[n] = reference.write_reference(ref_root, n, text, sp, flow_lm, mimi, voice,
                                                        REF_MAX_TOKENS, lsd, a.seed, VOICE)
+        heads = timestamps.heads_for(f"pocket_reader_{a.size}", os.path.join(HERE, "timestamp-heads.json"))
+        for name, text in WORD_REFERENCES:
+            summary[f"words/{name}"] = timestamps.write_word_reference(
+                os.path.join(ref_root, "words"), name, text, sp, flow_lm, mimi, voice, REF_MAX_TOKENS, heads)
         with open(os.path.join(ref_root, "summary.json"), "w") as f:
             json.dump(summary, f, indent=1)
         info["reference"] = summary
