@@ -202,10 +202,11 @@ def is_voiced(frame):
     return float(torch.dot(x, x)) > SILENCE_RMS ** 2 * x.numel()
 
 
-def align(units, frame_scores, voiced, frame_seconds, audio_end):
+def align(units, frame_scores, voiced, frame_size, sample_rate):
     """The fork's WordAlignment over a chunk, then times for words it never reached: the span from the open
-    word's start (or the last boundary) to the end of the audio is shared by length among the open word and
-    the unreached ones, marked estimated. Events: (phase, word, time, estimated)."""
+    word's start (or the last boundary) to the end of the audio is shared by length (`len`, UTF-16 units) among
+    the open word and the unreached ones, marked estimated. Events: (phase, word, time, estimated)."""
+    audio_end = len(frame_scores) * frame_size / sample_rate
     words = [i for i, u in enumerate(units) if u["is_word"]]
     events, nxt, open_ = [], 0, None
 
@@ -220,7 +221,7 @@ def align(units, frame_scores, voiced, frame_seconds, audio_end):
         open_ = None
 
     for f, scores in enumerate(frame_scores):
-        t = f * frame_seconds
+        t = f * frame_size / sample_rate
         if not voiced[f]:
             if open_ is None:
                 continue
@@ -253,7 +254,7 @@ def align(units, frame_scores, voiced, frame_seconds, audio_end):
         return events
     share = ([open_] if open_ is not None else []) + unreached
     t0 = next(e[2] for e in reversed(events) if e[:2] == ("start", open_)) if open_ is not None else (events[-1][2] if events else 0.0)
-    lengths = [max(1, units[words[w]]["e"] - units[words[w]]["b"]) for w in share]
+    lengths = [max(1, units[words[w]]["len"]) for w in share]
     total, acc = sum(lengths), 0
     for w, n in zip(share, lengths):
         start = t0 + (audio_end - t0) * acc / total
@@ -279,9 +280,11 @@ def write_word_reference(out_dir, name, text, sp, flow_lm, mimi, voice, max_toke
     units_per_chunk = chunk_units(text, chunk_texts)
     src16 = _utf16(text)
     voice_positions = int(voice[0][1][0])
-    frame_seconds = mimi.cfg.frame_size / mimi.cfg.sample_rate
     chunks = []
     for i, (ct, units) in enumerate(zip(chunk_texts, units_per_chunk)):
+        c16 = _utf16(ct)
+        for u in units:
+            u["len"] = c16[u["e"]] - c16[u["b"]]
         mapping, ids = token_to_unit(sp, ct, units)
         assert ids == sp.encode(ct, out_type=int)
         cap = AttentionCapture(flow_lm, heads, voice_positions, voice_positions + len(ids), mapping)
@@ -293,10 +296,9 @@ def write_word_reference(out_dir, name, text, sp, flow_lm, mimi, voice, max_toke
         frames = [r["pcm"][f * mimi.cfg.frame_size:(f + 1) * mimi.cfg.frame_size] for f in range(n)]
         voiced = [is_voiced(x) for x in frames]
         scores = np.stack(cap.frames).astype(np.float32) if n else np.zeros((0, len(units)), np.float32)
-        events = align(units, [torch.from_numpy(s) for s in scores], voiced, frame_seconds, n * frame_seconds)
+        events = align(units, [torch.from_numpy(s) for s in scores], voiced, mimi.cfg.frame_size, mimi.cfg.sample_rate)
         np.save(os.path.join(d, f"chunk{i}_scores.npy"), scores)
         np.save(os.path.join(d, f"chunk{i}_token_to_unit.npy"), mapping.numpy().astype(np.float32))
-        c16 = _utf16(ct)
         words = [u for u in units if u["is_word"]]
         chunks.append({
             "text": ct, "token_ids": ids, "frames": n, "voiced": voiced,
@@ -308,7 +310,7 @@ def write_word_reference(out_dir, name, text, sp, flow_lm, mimi, voice, max_toke
                         "source_start": src16[words[w]["src"][0]], "source_end": src16[words[w]["src"][1]]}
                        for p, w, t, est in events],
         })
-    info = {"text": text, "heads": [{"layer": l, "head": h} for l, h in heads], "frame_seconds": frame_seconds,
+    info = {"text": text, "heads": [{"layer": l, "head": h} for l, h in heads],
             "chunks": chunks, "params": {"temperature": 0.0, "lsd_decode_steps": 1, "max_tokens_per_chunk": max_tokens,
                                          "produced_by": "models/pocket_ref/timestamps.py (PyTorch, not onnxruntime)"}}
     with open(os.path.join(d, "info.json"), "w", encoding="utf-8") as f:

@@ -5,8 +5,10 @@
  */
 import type { Backend, DecoderState, VoiceState } from './backend';
 import { EngineError } from '../shared/errors';
-import type { SynthesisOptions } from '../shared/protocol';
+import type { SynthesisOptions, WordMark } from '../shared/protocol';
+import type { ChunkWords } from '../text/chunk';
 import { SeededRandom } from './random';
+import { WordTimer } from './wordTimer';
 
 export interface PlannedChunk {
   tokenIds: readonly number[];
@@ -14,6 +16,8 @@ export interface PlannedChunk {
   start: number;
   end: number;
   framesAfterEos: number;
+  /** Units and token map for word timing (used when the backend returns attention). */
+  words?: ChunkWords;
 }
 
 /** The request's synthesis options (minus the voice, already resolved) plus in-process hooks. */
@@ -21,7 +25,7 @@ export type GenerateOptions = Omit<SynthesisOptions, 'voice'> & {
   noiseClamp?: number;
   signal?: AbortSignal;
   /** Called for every backbone step (tests compare these against references). */
-  onStep?: (s: { textChunk: number; step: number; eosLogit: number; latent: Float32Array | null }) => void;
+  onStep?: (s: { textChunk: number; step: number; eosLogit: number; latent: Float32Array | null; attention?: Float32Array }) => void;
   onProgress?: (p: { textChunk: number; frames: number }) => void;
 };
 
@@ -31,6 +35,9 @@ export interface AudioOut {
   end: number;
   textChunk: number;
   frames: number;
+  /** Word boundaries in this audio (times from the text chunk's audio start); the chunk's last audio also has
+   * the marks that close it. */
+  words?: WordMark[];
 }
 
 export interface GenerateStats {
@@ -97,6 +104,14 @@ export async function* generate(
     const seq = await backend.startSequence(voice, chunk.tokenIds.length + budget);
     const decoder = await backend.startDecoder();
     const inflight: Promise<AudioOut>[] = [];
+    let timer: WordTimer | undefined;
+    /** Marks ride with the audio they fall in, so a consumer that drops audio drops its marks too. */
+    const withWords = (out: AudioOut, last: boolean): AudioOut => {
+      if (!timer) return out;
+      const words = timer.onAudio(out.pcm, out.frames);
+      if (last) words.push(...timer.finish());
+      return { ...out, words };
+    };
     let settledHead = false;
     const pending: Float32Array[] = [];
     let frames = 0;
@@ -119,13 +134,18 @@ export async function* generate(
       for (let step = 0; step < budget; step++) {
         throwIfAborted(opts.signal);
         const ts = performance.now();
-        const { conditioning, eosLogit } = await backend.step(seq, latent);
+        const { conditioning, eosLogit, attention } = await backend.step(seq, latent);
         const tf = performance.now();
         stats.backboneMs += tf - ts;
-        opts.onStep?.({ textChunk, step, eosLogit, latent });
+        opts.onStep?.({ textChunk, step, eosLogit, latent, attention });
         if (!opts.ignoreEos && eosStep === null && eosLogit > threshold) eosStep = step;
         // The step that reaches eos_step + frames_after_eos is computed but its latent is not emitted.
         if (eosStep !== null && step >= eosStep + afterEos) break;
+        if (attention && chunk.words) {
+          const { samplesPerFrame, sampleRate } = backend.info;
+          timer ??= new WordTimer(chunk.words, attention.length / seq.positions, voice.positions, samplesPerFrame, sampleRate);
+          timer.addFrame(attention);
+        }
         const noise = rng.noise(latentDim, opts.temperature, opts.noiseClamp);
         latent = await lsdDecode(backend, conditioning, noise, opts.lsdSteps);
         stats.flowMs += performance.now() - tf;
@@ -139,7 +159,7 @@ export async function* generate(
           settledHead = false;
           const out = await inflight.shift()!;
           if (stats.firstAudioMs === 0) stats.firstAudioMs = performance.now() - t0;
-          yield out;
+          yield withWords(out, false);
           if (inflight.length > 0) inflight[0].then(() => (settledHead = true), () => (settledHead = true));
         }
         if (inflight.length === 0 && pending.length > 0) {
@@ -150,17 +170,21 @@ export async function* generate(
           if (first) {
             const out = await inflight.shift()!;
             stats.firstAudioMs = performance.now() - t0;
-            yield out;
+            yield withWords(out, false);
           }
         }
       }
       while (pending.length > 0) sendPending(Math.min(pending.length, maxBatch));
+      let closed = false;
       while (inflight.length > 0) {
         const out = await inflight.shift()!;
         throwIfAborted(opts.signal);
         if (stats.firstAudioMs === 0) stats.firstAudioMs = performance.now() - t0;
-        yield out;
+        closed = inflight.length === 0;
+        yield withWords(out, closed);
       }
+      // All audio went out inside the loop (a one-frame first chunk) or there was none: the closing marks alone.
+      if (timer && !closed) yield withWords({ pcm: new Float32Array(0), start: chunk.start, end: chunk.end, textChunk, frames: 0 }, true);
       stats.frames += frames;
     } finally {
       // Abandoned decodes still settle; swallow their results so nothing is left unhandled.

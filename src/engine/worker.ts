@@ -60,7 +60,7 @@ async function run(id: number, text: string, options: SynthesisOptions): Promise
       send(
         {
           type: 'chunk', id, seq: seq++, pcm, sampleRate: stats.backend!.info.sampleRate,
-          span: { start: out.start, end: out.end }, textChunk: out.textChunk, frames: out.frames,
+          span: { start: out.start, end: out.end }, textChunk: out.textChunk, frames: out.frames, words: out.words,
         },
         [pcm.buffer as ArrayBuffer],
       );

@@ -17,6 +17,8 @@ export interface EngineConfig {
   /** CoreML only: model folder of the CoreML step set and compute-unit overrides. */
   coremlDir?: string;
   coremlComputeUnits?: Record<string, string>;
+  /** Word timing from the model's attention where the model set has timestamp heads (default true; off: benchmarks). */
+  wordTiming?: boolean;
 }
 
 export interface SynthesisOptions {
@@ -129,4 +131,6 @@ export interface ModelInfo {
   /** Positions one sequence can hold (voice + text + generated frames). */
   contextCapacity: number;
   builtinVoices: string[];
+  /** Steps return attention of the bundle's timestamp heads, so audio chunks carry word marks. */
+  wordTimestamps: boolean;
 }

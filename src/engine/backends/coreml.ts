@@ -95,6 +95,7 @@ export class CoreMLBackend implements Backend {
       conditioningDim: m.dims.conditioningDim,
       contextCapacity: m.dims.contextCapacity,
       builtinVoices: listVoices(files.constantsDir),
+      wordTimestamps: false, // the CoreML step models do not expose attention weights
     };
     return new CoreMLBackend(info, files, rt, m, embeddings);
   }

@@ -5,11 +5,12 @@
 import * as ort from 'onnxruntime-node';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Backend, DecoderState, ModelInfo, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
+import type { AttentionTap, Backend, DecoderState, ModelInfo, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
 import { EngineError } from '../../shared/errors';
 import { resolveVoiceFile, type OnnxModelFiles, type StateEntry } from '../modelFiles';
 import { readSafetensors, type RawTensor } from '../safetensors';
 import { InlineDecoderPool, ThreadDecoderPool, type DecoderPool } from './decoderPool';
+import { attentionRows, exposeAttention, type AttentionOutputs } from './onnxAttentionTaps';
 import { makeDimSymbolic } from './onnxGraphEdit';
 import { createSession } from './onnxSession';
 import { checkVoiceState, voiceStateTensors } from './onnxState';
@@ -19,6 +20,8 @@ export interface OnnxBackendOptions {
   /** Decode Mimi on a second thread (needs the bundled decoder-worker.js next to this code). */
   decoderThread?: boolean;
   decoderWorkerPath?: string;
+  /** Backbone heads whose attention each step returns (word timing); none when the graph cannot provide them. */
+  attentionTaps?: readonly AttentionTap[];
 }
 
 interface OnnxVoice extends VoiceState {
@@ -56,6 +59,7 @@ export class OnnxBackend implements Backend {
     private readonly decoders: DecoderPool,
     /** The cache length is symbolic, so each chunk's cache holds only what that chunk can use. */
     private readonly dynamicCache: boolean,
+    private readonly attention: AttentionOutputs | undefined,
   ) {
     this.flowEntries = files.bundle.flow_lm_state_manifest;
     const d = info.conditioningDim;
@@ -71,11 +75,13 @@ export class OnnxBackend implements Backend {
     const useThread = (opts.decoderThread ?? true) && existsSync(workerPath);
     const caches = b.flow_lm_state_manifest.filter((e) => e.key === 'cache');
     const cacheNames = new Set(caches.flatMap((e) => [e.input_name, e.output_name]));
-    const edited = existsSync(files.flowLmMain) ? tryMakeCacheSymbolic(readFileSync(files.flowLmMain), cacheNames) : undefined;
+    const original = existsSync(files.flowLmMain) ? readFileSync(files.flowLmMain) : undefined;
+    const edited = original && tryMakeCacheSymbolic(original, cacheNames);
     const dynamicCache = edited !== undefined && edited.changed === cacheNames.size;
+    const tapped = original && opts.attentionTaps?.length ? tryExposeAttention(dynamicCache ? edited.bytes : original, opts.attentionTaps) : undefined;
     const loads = await Promise.allSettled([
       createSession(files.textConditioner, 1),
-      createSession(files.flowLmMain, threads, dynamicCache ? edited.bytes : undefined),
+      createSession(files.flowLmMain, threads, tapped?.bytes ?? (dynamicCache ? edited.bytes : undefined)),
       createSession(files.flowLmFlow, 1),
       useThread ? ThreadDecoderPool.create(workerPath, decoderInit) : InlineDecoderPool.create(decoderInit),
     ] as const);
@@ -107,8 +113,9 @@ export class OnnxBackend implements Backend {
       recommendedFramesAfterEos: b.model_recommended_frames_after_eos ?? null,
       contextCapacity: cache.shape[2],
       builtinVoices: b.predefined_voices ?? [],
+      wordTimestamps: tapped !== undefined,
     };
-    return new OnnxBackend(info, files, textConditioner, main, flowHead, decoders, dynamicCache);
+    return new OnnxBackend(info, files, textConditioner, main, flowHead, decoders, dynamicCache, tapped?.outputs);
   }
 
   get decodeTimings(): { ms: number; frames: number } {
@@ -153,7 +160,11 @@ export class OnnxBackend implements Backend {
     const out = await this.runMain(s, new ort.Tensor('float32', input, [1, 1, this.info.latentDim]), s.pendingText ?? this.emptyText);
     s.pendingText = undefined;
     s.positions += 1;
-    return { conditioning: out.conditioning.data as Float32Array, eosLogit: (out.eos_logit.data as Float32Array)[0] };
+    return {
+      conditioning: out.conditioning.data as Float32Array,
+      eosLogit: (out.eos_logit.data as Float32Array)[0],
+      attention: this.attention && attentionRows(out, this.attention, s.positions),
+    };
   }
 
   async flow(conditioning: Float32Array, s: number, t: number, x: Float32Array): Promise<Float32Array> {
@@ -199,6 +210,15 @@ export class OnnxBackend implements Backend {
     const out = await this.main.run(feeds);
     s.tensors = this.flowEntries.map((e) => out[e.output_name] as ort.Tensor);
     return out;
+  }
+}
+
+/** A graph without the tapped layers' Softmax loads without word timing (the reader then highlights sentences). */
+function tryExposeAttention(bytes: Uint8Array, taps: readonly AttentionTap[]): ReturnType<typeof exposeAttention> | undefined {
+  try {
+    return exposeAttention(bytes, taps);
+  } catch {
+    return undefined;
   }
 }
 

@@ -117,3 +117,43 @@ export function makeDimSymbolic(model: Uint8Array, names: ReadonlySet<string>, a
   );
   return { bytes, changed };
 }
+
+export interface GraphNode {
+  name: string;
+  opType: string;
+  outputs: string[];
+}
+
+/** The graph's nodes (NodeProto: output 2, name 3, op_type 4), without their attributes. */
+export function graphNodes(model: Uint8Array): GraphNode[] {
+  const graph = parse(model).find((f) => f.no === 7 && f.wire === 2);
+  if (!graph) throw new Error('no graph in the model');
+  return parse(graph.value as Uint8Array)
+    .filter((f) => f.no === 1 && f.wire === 2)
+    .map((f) => {
+      const node: GraphNode = { name: '', opType: '', outputs: [] };
+      for (const g of parse(f.value as Uint8Array)) {
+        if (g.wire !== 2) continue;
+        if (g.no === 2) node.outputs.push(utf8.decode(g.value as Uint8Array));
+        else if (g.no === 3) node.name = utf8.decode(g.value as Uint8Array);
+        else if (g.no === 4) node.opType = utf8.decode(g.value as Uint8Array);
+      }
+      return node;
+    });
+}
+
+/**
+ * Returns the model bytes with intermediate float tensors `names` added as graph outputs (shape left to the
+ * runtime), so one run also returns them. ValueInfoProto: name 1, type 2 → tensor_type 1 → elem_type 1 (FLOAT).
+ */
+export function addGraphOutputs(model: Uint8Array, names: readonly string[]): Uint8Array {
+  const outputs = names.map((name) => ({
+    no: 12,
+    wire: 2,
+    value: serialize([
+      { no: 1, wire: 2, value: enc.encode(name) },
+      { no: 2, wire: 2, value: serialize([{ no: 1, wire: 2, value: serialize([{ no: 1, wire: 0, value: 1 }]) }]) },
+    ]),
+  }));
+  return mapField(model, 7, (graph) => serialize([...parse(graph), ...outputs]));
+}
