@@ -9,8 +9,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineClient } from '../client/engineClient';
+import { resolveOnnxFiles } from '../engine/modelFiles';
+import { timestampHeads } from '../engine/timestampHeads';
 import type { ChunkStats, EngineConfig, SynthesisOptions } from '../shared/protocol';
 import { matmulModel } from './matmulModel';
+import { measureTapCost } from './tapCost';
 
 const TEXT = 'The quick brown fox jumps over the lazy dog, and then it runs far away into the forest.';
 
@@ -30,6 +33,10 @@ async function matmulMs(threads: number, iters = 15): Promise<number> {
   }
   await s.release();
   return median(times);
+}
+
+function pct(part: number, whole: number): string {
+  return `${part >= 0 ? '+' : ''}${((100 * part) / whole).toFixed(1)} %`;
 }
 
 function median(xs: number[]): number {
@@ -87,6 +94,9 @@ async function main(): Promise<void> {
   const warm: { stats: ChunkStats; firstChunkMs: number }[] = [];
   for (let i = 0; i < Number(values.runs); i++) warm.push(await drain(client, TEXT, options));
   await client.dispose();
+  const files = resolveOnnxFiles(modelDir);
+  const taps = timestampHeads(files.bundle);
+  const tapCost = taps.length > 0 ? await measureTapCost(files, taps, TEXT, options.voice) : undefined;
   const yardstickAfter = await matmulMs(1);
 
   const pick = (f: (r: { stats: ChunkStats; firstChunkMs: number }) => number) => median(warm.map(f));
@@ -100,6 +110,12 @@ async function main(): Promise<void> {
     ['backbone per frame', `${pick((r) => r.stats.backboneMs).toFixed(1)} ms`],
     ['flow head per frame', `${pick((r) => r.stats.flowMs).toFixed(1)} ms (${options.lsdSteps} LSD step${options.lsdSteps > 1 ? 's' : ''})`],
     ['Mimi decode per frame', `${pick((r) => r.stats.decodeMs).toFixed(1)} ms (${config.decoderThread ? 'own thread, overlapped' : 'inline'})`],
+    ...(tapCost
+      ? ([
+          ['word timing: backbone step', `${tapCost.tappedStepMs.toFixed(2)} ms with attention taps, ${tapCost.plainStepMs.toFixed(2)} ms without (${pct(tapCost.tappedStepMs - tapCost.plainStepMs, tapCost.plainStepMs)}; interleaved, median)`],
+          ['word timing: alignment per frame', `${tapCost.alignMsPerFrame.toFixed(3)} ms (${pct(tapCost.alignMsPerFrame, tapCost.plainStepMs)} of a step)`],
+        ] as [string, string][])
+      : [['word timing', `off: no timestamp heads for bundle ${files.bundle.bundle_name}`] as [string, string]]),
     ['process peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
     ['yardstick 1024³ fp32 MatMul, 1 thread', `${yardstickBefore.toFixed(1)} ms before, ${yardstickAfter.toFixed(1)} ms after`],
   ];

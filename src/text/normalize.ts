@@ -4,6 +4,7 @@
  * rule is conservative and only substitutes, so no word is ever dropped (emoji and arrows are
  * symbols, not words).
  */
+import { replaceMapped, tidyMapped, unmapped, type MappedString } from './mappedString';
 import { cardinal, digitByDigit, ordinal, year } from './numbers';
 import { hostOf } from './urls';
 
@@ -115,12 +116,14 @@ function abbreviation(match: string, rest: unknown[]): string {
 
 /** Normalises one sentence of spoken text. */
 export function normalize(text: string): string {
-  let out = text;
+  return normalizeMapped(unmapped(text)).text;
+}
+
+/** normalize() carrying each unit's source range (words that replace text map to what they replaced). */
+export function normalizeMapped(input: MappedString): MappedString {
+  let out = input;
   for (const [when, pattern, replace] of RULES) {
-    if (when.test(out)) out = out.replace(pattern, replace as (m: string, ...a: unknown[]) => string);
+    if (when.test(out.text)) out = replaceMapped(out, pattern, replace as (m: string, ...a: never[]) => string);
   }
-  return out
-    .replace(/\s+/g, ' ')
-    .replace(/ ([,.;:!?])/g, '$1')
-    .trim();
+  return tidyMapped(out);
 }

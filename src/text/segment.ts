@@ -1,3 +1,5 @@
+import { sourceOf } from './mappedString';
+
 /** What a segment was read from; lets the player choose pauses and the UI choose decorations. */
 export type SegmentKind =
   | 'heading'
@@ -21,6 +23,13 @@ export interface Segment {
   kind: SegmentKind;
   /** Extra silence after this segment (sentence, item, paragraph or heading break). */
   pauseAfterMs: number;
+  /** Per UTF-16 unit of `text`: the source range it was spoken from (words highlight there). */
+  sourceMap: SourceMap;
+}
+
+export interface SourceMap {
+  starts: Int32Array;
+  ends: Int32Array;
 }
 
 export interface NarrateOptions {
@@ -30,4 +39,9 @@ export interface NarrateOptions {
   codeBlocks: 'skip' | 'announce';
   /** For code files: read only the comments. Ignored for languages without a known comment syntax. */
   commentsOnly?: boolean;
+}
+
+/** Where units [start, end) of a segment's text were spoken from (the segment's start when nothing maps). */
+export function sourceRange(seg: Segment, start: number, end: number): { start: number; end: number } {
+  return sourceOf(seg.sourceMap.starts, seg.sourceMap.ends, start, end, seg.start);
 }

@@ -1,5 +1,5 @@
 import type { MappedText } from './mappedText';
-import { normalize } from './normalize';
+import { normalizeMapped } from './normalize';
 import { PAUSE_MS } from './pauses';
 import type { Segment, SegmentKind } from './segment';
 import { splitSentences } from './sentences';
@@ -25,14 +25,15 @@ export function blocksToSegments(blocks: Iterable<Block>): Segment[] {
     }
     if (block.kind === 'codeAnnouncement') {
       const { words: text, start, end, kind, pauseAfterMs } = block;
-      push(out, { text, start, end, kind, pauseAfterMs });
+      push(out, { text, start, end, kind, pauseAfterMs, sourceMap: { starts: new Int32Array(text.length).fill(start), ends: new Int32Array(text.length).fill(end) } });
       continue;
     }
     const before = out.length;
     for (const span of splitSentences(block.text)) {
-      const text = normalize(span.text);
-      if (!/[\p{L}\p{N}]/u.test(text)) continue;
-      push(out, { text, start: span.start, end: span.end, kind: block.kind, pauseAfterMs: PAUSE_MS.sentence });
+      const spoken = normalizeMapped(span);
+      if (!/[\p{L}\p{N}]/u.test(spoken.text)) continue;
+      const sourceMap = { starts: Int32Array.from(spoken.starts), ends: Int32Array.from(spoken.ends) };
+      push(out, { text: spoken.text, start: span.start, end: span.end, kind: block.kind, pauseAfterMs: PAUSE_MS.sentence, sourceMap });
     }
     // The block's pause goes after its last spoken sentence (even when a trailing span was unspeakable).
     const last = out[out.length - 1];
@@ -49,6 +50,9 @@ export function blocksToSegments(blocks: Iterable<Block>): Segment[] {
 function push(out: Segment[], seg: Segment): void {
   const prev = out[out.length - 1];
   if (prev && seg.start < prev.end) {
+    // The joining space maps to the end of the previous sentence.
+    const join = (a: Int32Array, b: Int32Array) => Int32Array.from([...a, a[a.length - 1] ?? seg.start, ...b]);
+    prev.sourceMap = { starts: join(prev.sourceMap.starts, seg.sourceMap.starts), ends: join(prev.sourceMap.ends, seg.sourceMap.ends) };
     prev.text = `${prev.text} ${seg.text}`;
     prev.end = Math.max(prev.end, seg.end);
     return;
