@@ -50,16 +50,30 @@ export function encodeWav(pcm: Float32Array, sampleRate = DEFAULT_SAMPLE_RATE): 
  * the same name can never clobber each other or an existing file. Returns the open handle and its path.
  */
 export async function openFreeFile(dir: string, base: string, ext: string): Promise<{ path: string; handle: fsp.FileHandle }> {
-  const dot = ext.startsWith('.') || ext === '' ? ext : `.${ext}`;
+  return (await openFreeFiles(dir, base, [ext]))[0]!;
+}
+
+/**
+ * Like openFreeFile for files that belong together (`notes.wav` + `notes.vtt`): the first suffix free for every
+ * extension, all created exclusively, so none of them replaces an existing file.
+ */
+export async function openFreeFiles(dir: string, base: string, exts: readonly string[]): Promise<{ path: string; handle: fsp.FileHandle }[]> {
   for (let n = 1; n < 100000; n++) {
-    const file = path.join(dir, n === 1 ? `${base}${dot}` : `${base}-${n}${dot}`);
+    const opened: { path: string; handle: fsp.FileHandle }[] = [];
     try {
-      return { path: file, handle: await fsp.open(file, 'wx') };
+      for (const ext of exts) {
+        const dot = ext.startsWith('.') || ext === '' ? ext : `.${ext}`;
+        const file = path.join(dir, n === 1 ? `${base}${dot}` : `${base}-${n}${dot}`);
+        opened.push({ path: file, handle: await fsp.open(file, 'wx') });
+      }
+      return opened;
     } catch (err) {
+      // Give back what this suffix got before trying the next one.
+      await Promise.all(opened.map(async (f) => (await f.handle.close(), await fsp.rm(f.path, { force: true }))));
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
-  throw new Error(`no free file name for ${base}${dot} in ${dir}`);
+  throw new Error(`no free file name for ${base} in ${dir}`);
 }
 
 /** Reserve (create empty) the first free `base[-n].ext` in `dir` and return its path. */
@@ -79,9 +93,13 @@ export class WavFileWriter {
 
   /** Opens `dir/base.wav` (or the next free `base-n.wav`) and writes a provisional header. */
   static async create(dir: string, base: string, sampleRate = DEFAULT_SAMPLE_RATE): Promise<WavFileWriter> {
-    const { path: file, handle } = await openFreeFile(dir, base, '.wav');
-    await handle.write(wavHeader(0, sampleRate), 0, 44, 0);
-    return new WavFileWriter(file, handle, sampleRate);
+    return WavFileWriter.open(await openFreeFile(dir, base, '.wav'), sampleRate);
+  }
+
+  /** Writes into a file already created (see openFreeFiles). */
+  static async open(file: { path: string; handle: fsp.FileHandle }, sampleRate = DEFAULT_SAMPLE_RATE): Promise<WavFileWriter> {
+    await file.handle.write(wavHeader(0, sampleRate), 0, 44, 0);
+    return new WavFileWriter(file.path, file.handle, sampleRate);
   }
 
   /** Opens exactly `file` (the CLI's --out); refuses to replace an existing file unless `overwrite`. */

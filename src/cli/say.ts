@@ -3,9 +3,11 @@
  * extension, then plays the audio as it streams, or writes a 16-bit mono 24 kHz WAV with --out.
  */
 import { readFileSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPlayerSink } from '../audio/playerSink';
+import { pairWords, RequestMarks, type PlacedMark } from '../audio/requestMarks';
 import { selectPlayer } from '../audio/players';
 import type { AudioSink } from '../audio/sink';
 import { WavFileWriter } from '../audio/wav';
@@ -13,12 +15,15 @@ import { EngineClient } from '../client/engineClient';
 import { EngineError } from '../shared/errors';
 import type { BackendChoice, SynthesisOptions } from '../shared/protocol';
 import { narrate } from '../text/narrate';
+import { sourceRange, type Segment } from '../text/segment';
 import { dryRunText, languageIdForPath } from './dryRun';
 import { resolveModelDir } from './modelDir';
 
 const USAGE = `usage: npm run say -- [options] "text to speak"
   --file PATH         read the text from a file (Markdown is narrated as prose); or pipe text on stdin
   --out FILE.wav      write a 16-bit mono 24 kHz WAV instead of playing (--force to replace a file)
+  --timestamps FILE.json  also write word times: [{ word, start, end, sourceStart, sourceEnd }] (seconds;
+                      offsets into the input text or --file), for model sets with word timing
   --model-dir DIR     use a local model folder (default: download once into the per-user cache)
   --voice NAME|PATH   built-in voice name or a voice .safetensors file (default: the model's first voice)
   --temperature T     noise variance, 0 = deterministic (default 0.3)
@@ -47,6 +52,7 @@ async function main(): Promise<number> {
     options: {
       file: { type: 'string' },
       out: { type: 'string' },
+      timestamps: { type: 'string' },
       force: { type: 'boolean', default: false },
       'model-dir': { type: 'string' },
       voice: { type: 'string' },
@@ -69,8 +75,8 @@ async function main(): Promise<number> {
     return 0;
   }
   // Documents are read as prose: Markdown structure, code and URLs never reach the model.
-  const text =
-    input.languageId === 'plaintext' ? input.text : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip' }).map((s) => s.text).join(' ');
+  const segments = input.languageId === 'plaintext' ? undefined : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip' });
+  const text = segments ? segments.map((s) => s.text).join(' ') : input.text;
   if (!text.trim()) {
     console.error('Nothing to say: give text as an argument, with --file, or on stdin.\n\n' + USAGE);
     return 2;
@@ -87,8 +93,18 @@ async function main(): Promise<number> {
   });
   let sink: AudioSink | undefined;
   let wav: WavFileWriter | undefined;
+  let timestamps: { path: string; handle: Awaited<ReturnType<typeof open>>; written: boolean } | undefined;
   try {
     const ready = await client.ensureLoaded();
+    if (values.timestamps) {
+      if (!ready.info.wordTimestamps) throw new Error(`the model set in ${modelDir} has no word timing (no timestamp heads known for it), so --timestamps cannot be written`);
+      const file = path.resolve(values.timestamps);
+      const handle = await open(file, values.force ? 'w' : 'wx').catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EEXIST') throw new Error(`${file} already exists; pass --force to replace it`);
+        throw e;
+      });
+      timestamps = { path: file, handle, written: false };
+    }
     const voice = values.voice ?? ready.info.builtinVoices[0] ?? 'alba';
     const options: SynthesisOptions = {
       voice,
@@ -116,7 +132,10 @@ async function main(): Promise<number> {
       void sink?.stop();
     });
     let lastChunk = -1;
+    const marks = new RequestMarks();
+    const placed: PlacedMark[] = [];
     for await (const chunk of handle) {
+      placed.push(...marks.place(chunk).marks);
       if (chunk.textChunk !== lastChunk) {
         lastChunk = chunk.textChunk;
         process.stderr.write(`  ▸ ${text.slice(chunk.span.start, chunk.span.end).slice(0, 100)}\n`);
@@ -126,17 +145,48 @@ async function main(): Promise<number> {
     }
     const stats = await handle.done;
     await wav?.close();
+    if (timestamps) {
+      await timestamps.handle.writeFile(JSON.stringify(wordTimes(text, segments, pairWords(placed, ready.info.sampleRate)), null, 1) + '\n');
+      timestamps.written = true;
+    }
     if (sink) await sink.finish();
     console.error(
       `${stats.audioSeconds.toFixed(2)} s of audio in ${(stats.wallMs / 1000).toFixed(2)} s ` +
         `(${stats.realTimeFactor.toFixed(2)}× real time, first audio after ${stats.firstAudioMs.toFixed(0)} ms); ` +
-        `${ready.backend}, voice ${voice}, seed ${seed}${wav ? `; wrote ${wav.path}` : ''}`,
+        `${ready.backend}, voice ${voice}, seed ${seed}${wav ? `; wrote ${wav.path}` : ''}${timestamps ? `; word times in ${timestamps.path}` : ''}`,
     );
     return 0;
   } finally {
     await wav?.close().catch(() => undefined);
+    await timestamps?.handle.close().catch(() => undefined);
+    if (timestamps && !timestamps.written) await rm(timestamps.path, { force: true }); // no empty file after a failure
     await client.dispose();
   }
+}
+
+/** The --timestamps entries; offsets go back through narration when the text came from a document. */
+function wordTimes(text: string, segments: readonly Segment[] | undefined, words: ReturnType<typeof pairWords>) {
+  const ms = (s: number) => Math.round(s * 1000) / 1000;
+  // The request is the segments joined with one space: where each segment starts in it.
+  const starts: number[] = [];
+  segments?.reduce((at, s) => (starts.push(at), at + s.text.length + 1), 0);
+  const toSource = (start: number, end: number) => {
+    if (!segments) return { start, end };
+    let i = starts.length - 1;
+    while (i > 0 && starts[i]! > start) i--;
+    return sourceRange(segments[i]!, start - starts[i]!, end - starts[i]!);
+  };
+  return words.map((w) => {
+    const source = toSource(w.sourceStart, w.sourceEnd);
+    return {
+      word: text.slice(w.sourceStart, w.sourceEnd),
+      start: ms(w.start),
+      end: ms(w.end),
+      sourceStart: source.start,
+      sourceEnd: source.end,
+      ...(w.estimated ? { estimated: true } : {}),
+    };
+  });
 }
 
 main().then(

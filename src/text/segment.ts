@@ -45,3 +45,9 @@ export interface NarrateOptions {
 export function sourceRange(seg: Segment, start: number, end: number): { start: number; end: number } {
   return sourceOf(seg.sourceMap.starts, seg.sourceMap.ends, start, end, seg.start);
 }
+
+/** The segment of a text slice moved to where the slice starts in its document. */
+export function shiftSegment(seg: Segment, delta: number): Segment {
+  const shift = (a: Int32Array) => a.map((x) => x + delta);
+  return { ...seg, start: seg.start + delta, end: seg.end + delta, sourceMap: { starts: shift(seg.sourceMap.starts), ends: shift(seg.sourceMap.ends) } };
+}

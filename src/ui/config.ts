@@ -19,6 +19,8 @@ export interface PocketReaderConfig {
   temperature: number;
   /** Flow-head decoding steps; more is slower and slightly cleaner. */
   lsdSteps: number;
+  /** What the editor highlights: the word being spoken (where the model set has word timing) or the sentence. */
+  highlight: 'word' | 'sentence';
   /** Markdown code blocks: skipped silently or announced. */
   codeBlocks: 'skip' | 'announce';
   backend: BackendChoice;
@@ -44,6 +46,7 @@ export function readConfig(): PocketReaderConfig {
     speed: num('speed', 1, MIN_SPEED, MAX_SPEED),
     temperature: num('temperature', 0.3, 0, 2),
     lsdSteps: Math.round(num('lsdSteps', 1, 1, 16)),
+    highlight: c.get<string>('highlight', 'word') === 'sentence' ? 'sentence' : 'word',
     codeBlocks: codeBlocks === 'announce' ? 'announce' : 'skip',
     backend: backend === 'coreml' || backend === 'onnx' ? backend : 'auto',
     threads: Math.round(num('threads', 0, 0, 64)),

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { commentSyntaxFor } from '../text/commentSyntax';
 import { narrate, segmentAt, type Segment } from '../text/narrate';
+import { shiftSegment } from '../text/segment';
 import { paragraphAt } from '../text/paragraph';
 import { isHuge, looksBinary } from '../text/readable';
 import type { PocketReaderConfig } from './config';
@@ -48,7 +49,7 @@ export async function buildTarget(
       }
       ranges = [para];
     }
-    const segments = ranges.flatMap((r) => narrate(text.slice(r.start, r.end), opts).map((s) => ({ ...s, start: s.start + r.start, end: s.end + r.start })));
+    const segments = ranges.flatMap((r) => narrate(text.slice(r.start, r.end), opts).map((s) => shiftSegment(s, r.start)));
     return nonEmpty(document, segments, errors, 'The selection has nothing to read aloud (only code or markup?).');
   }
 

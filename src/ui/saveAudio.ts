@@ -1,17 +1,26 @@
 /**
- * "Save Audio Next to File": the selection (or the whole document) becomes `name.wav` beside the file — never
- * overwriting (`name-2.wav`, …) — streamed through WavFileWriter as it is synthesized, under a cancellable progress
- * notification. Untitled documents ask for a place; a read-only folder offers Save As.
+ * "Save Audio Next to File": the selection (or the whole document) becomes `name.wav` beside the file, with captions
+ * in `name.vtt` (one cue per sentence, word times inside) — never overwriting (`name-2.wav` + `name-2.vtt`, …) —
+ * streamed through WavFileWriter as it is synthesized, under a cancellable progress notification. Untitled documents
+ * ask for a place; a read-only folder offers Save As.
  */
+import type { FileHandle } from 'node:fs/promises';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
+import { pairWords, RequestMarks, type PlacedMark } from '../audio/requestMarks';
+import { DEFAULT_SAMPLE_RATE, openFreeFiles, WavFileWriter } from '../audio/wav';
 import { EngineError, isCancelled } from '../shared/errors';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
+import { formatWebVtt, type Cue } from '../text/webVtt';
 import { buildTarget } from './readTarget';
 import type { Services } from './services';
+
+interface Output {
+  writer: WavFileWriter;
+  captions: { path: string; handle: FileHandle };
+}
 
 const WRITE_DENIED = new Set(['EACCES', 'EPERM', 'EROFS']);
 
@@ -37,8 +46,10 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   }
   if (!modelDir) return undefined;
 
-  const writer = await openWriter(svc, document);
-  if (!writer) return undefined;
+  const output = await openOutput(svc, document);
+  if (!output) return undefined;
+  const { writer, captions } = output;
+  const cues: Cue[] = [];
   const engine = svc.engine.synthesizer(modelDir, readConfig());
   const options = synthesisOptions(readConfig());
   const segments = target.segments;
@@ -55,9 +66,13 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
           const seg = segments[i]!;
           const h = engine.synthesize(seg.text, options);
           handle = h;
+          const start = writer.samplesWritten / writer.sampleRate;
+          const marks = new RequestMarks();
+          const placed: PlacedMark[] = [];
           try {
             for await (const c of h) {
               if (c.sampleRate !== writer.sampleRate) throw new EngineError('INTERNAL', `the model produces ${c.sampleRate} Hz audio, expected ${writer.sampleRate} Hz`);
+              placed.push(...marks.place(c).marks);
               await writer.write(c.pcm);
             }
             await h.done;
@@ -65,6 +80,8 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
             if (err instanceof EngineError && (err.code === 'NOTHING_SPEAKABLE' || err.code === 'EMPTY_TEXT')) continue;
             throw err;
           }
+          const words = pairWords(placed, writer.sampleRate).map((w) => ({ start: w.sourceStart, time: start + w.start }));
+          cues.push({ start, end: writer.samplesWritten / writer.sampleRate, text: seg.text, words });
           if (seg.pauseAfterMs > 0 && i < segments.length - 1) await writer.write(new Float32Array(Math.round((seg.pauseAfterMs / 1000) * writer.sampleRate)));
           progress.report({ increment: 100 / segments.length, message: `sentence ${i + 1} of ${segments.length}` });
         }
@@ -78,27 +95,36 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   );
 
   await writer.close().catch(() => undefined);
-  if (outcome !== 'done') {
-    await rm(writer.path, { force: true }).catch(() => undefined); // never leave a half-written file behind
-    if (outcome === 'cancelled') svc.log.line(`save cancelled; removed ${writer.path}`);
-    else svc.errors.report(outcome);
+  const written = outcome === 'done' ? await captions.handle.writeFile(formatWebVtt(cues)).then(() => 'done' as const, (err: Error) => err) : outcome;
+  await captions.handle.close().catch(() => undefined);
+  if (written !== 'done') {
+    // Never leave a half-written file behind.
+    await Promise.all([writer.path, captions.path].map((f) => rm(f, { force: true }).catch(() => undefined)));
+    if (written === 'cancelled') svc.log.line(`save cancelled; removed ${writer.path} and ${captions.path}`);
+    else svc.errors.report(written);
     return undefined;
   }
   const seconds = writer.samplesWritten / writer.sampleRate;
-  svc.log.line(`saved ${writer.path}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
-  void vscode.window.showInformationMessage(`Pocket Reader saved ${path.basename(writer.path)} (${seconds.toFixed(1)} s).`, 'Show in Explorer').then((pick) => {
+  svc.log.line(`saved ${writer.path} and captions ${path.basename(captions.path)}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
+  void vscode.window.showInformationMessage(`Pocket Reader saved ${path.basename(writer.path)} (${seconds.toFixed(1)} s) and captions ${path.basename(captions.path)}.`, 'Show in Explorer').then((pick) => {
     if (pick) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(writer.path));
   });
   return writer.path;
 }
 
-/** `name.wav` (or the next free name) beside the file; a save dialog for untitled/virtual documents or on EACCES. */
-async function openWriter(svc: Services, document: vscode.TextDocument): Promise<WavFileWriter | undefined> {
+/** `name.wav` + `name.vtt` (or the next names free for both) beside the file, created before synthesis starts. */
+async function create(dir: string, base: string): Promise<Output> {
+  const [wav, captions] = await openFreeFiles(dir, base, ['.wav', '.vtt']);
+  return { writer: await WavFileWriter.open(wav!, DEFAULT_SAMPLE_RATE), captions: captions! };
+}
+
+/** The output files beside the document; a save dialog for untitled/virtual documents or on EACCES. */
+async function openOutput(svc: Services, document: vscode.TextDocument): Promise<Output | undefined> {
   const base = document.isUntitled ? 'speech' : path.parse(document.uri.path).name;
   if (document.uri.scheme === 'file') {
     const dir = path.dirname(document.uri.fsPath);
     try {
-      return await WavFileWriter.create(dir, base, DEFAULT_SAMPLE_RATE);
+      return await create(dir, base);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? '';
       if (!WRITE_DENIED.has(code)) {
@@ -120,7 +146,7 @@ async function openWriter(svc: Services, document: vscode.TextDocument): Promise
   const parsed = path.parse(target.fsPath);
   try {
     // Still never overwrites: an existing name gets a -2 suffix rather than being replaced.
-    return await WavFileWriter.create(parsed.dir, parsed.name, DEFAULT_SAMPLE_RATE);
+    return await create(parsed.dir, parsed.name);
   } catch (err) {
     svc.errors.report(err);
     return undefined;
