@@ -6,12 +6,13 @@
 import * as vscode from 'vscode';
 import { SpanTracker, type OffsetSpan } from '../text/editRemap';
 
-const decoration = (background: string, border: string) =>
+// Borders show only where the theme defines them (high contrast themes, which leave backgrounds out).
+const decoration = (background: string, border: string, borderWidth: string) =>
   vscode.window.createTextEditorDecorationType({
     backgroundColor: new vscode.ThemeColor(background),
     borderColor: new vscode.ThemeColor(border),
     borderStyle: 'solid',
-    borderWidth: '1px',
+    borderWidth,
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
 
@@ -22,8 +23,8 @@ export interface WordSpan {
 }
 
 export class Highlighter implements vscode.Disposable {
-  private readonly sentence = decoration('pocketReader.sentenceBackground', 'editor.findMatchHighlightBorder');
-  private readonly word = decoration('pocketReader.wordBackground', 'editor.findMatchBorder');
+  private readonly sentence = decoration('pocketReader.sentenceBackground', 'editor.findMatchHighlightBorder', '1px');
+  private readonly word = decoration('pocketReader.wordBackground', 'editor.findMatchBorder', '2px');
   private readonly tracker: SpanTracker;
   private readonly subscriptions: vscode.Disposable[] = [];
   private current = -1;
