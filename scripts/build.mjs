@@ -13,7 +13,7 @@ const outdir = outdirArg ? path.resolve(outdirArg.slice('--outdir='.length)) : p
 
 const entries = {
   extension: 'src/extension.ts',
-  'engine-worker': 'src/engine/worker.ts',
+  'engine-host': 'src/engine/main.ts',
   'decoder-worker': 'src/engine/decoderWorker.ts',
   say: 'src/cli/say.ts',
   bench: 'src/cli/bench.ts',

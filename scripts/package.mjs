@@ -44,7 +44,7 @@ const STAGE_COPY = ['package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md'
 /** Bundles built by scripts/build.mjs that the extension never runs (developer CLIs). */
 const CLI_ONLY = ['say.js', 'bench.js'];
 /** Every VSIX must have these (relative to extension/; vsce renames LICENSE to LICENSE.txt). */
-const REQUIRED = ['package.json', 'LICENSE.txt', 'THIRD_PARTY_NOTICES.md', 'dist/extension.js', 'dist/engine-worker.js', 'dist/decoder-worker.js',
+const REQUIRED = ['package.json', 'LICENSE.txt', 'THIRD_PARTY_NOTICES.md', 'dist/extension.js', 'dist/engine-host.js', 'dist/decoder-worker.js',
   'dist/node_modules/onnxruntime-node/package.json', 'dist/node_modules/onnxruntime-node/dist/index.js',
   'dist/node_modules/onnxruntime-common/package.json', 'dist/node_modules/onnxruntime-common/dist/cjs/index.js',
   'dist/node_modules/onnxruntime-common/dist/cjs/package.json',

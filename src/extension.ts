@@ -1,6 +1,6 @@
 /**
  * Entry point: builds the services, registers the commands and follows settings changes. Activation is lazy (on
- * the first command); the engine worker starts only when something is read.
+ * the first command); the engine process starts only when something is read.
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
@@ -12,25 +12,26 @@ import { Log } from './ui/log';
 import { ModelManager } from './ui/modelManager';
 import { Reader } from './ui/reader';
 import type { Services } from './ui/services';
+import { shutdown } from './ui/shutdown';
 import { PlayerStatus } from './ui/statusBar';
 
-let engineHost: EngineHost | undefined;
+let services: Services | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
   const line = (l: string) => log.line(l);
   const models = new ModelManager(context.globalStorageUri, line);
-  engineHost = new EngineHost(line, undefined, () => models.coremlDir);
   const svc = {
     context,
     log,
     errors: new ErrorReporter(line),
-    engine: engineHost,
+    engine: new EngineHost(line, undefined, () => models.coremlDir),
     models,
     audio: new AudioOutput(line),
     status: new PlayerStatus(),
   } as Omit<Services, 'reader'> as Services;
   svc.reader = new Reader(svc);
+  services = svc;
 
   context.subscriptions.push(
     log,
@@ -45,8 +46,8 @@ export function activate(context: vscode.ExtensionContext): void {
   log.line(`activated (VS Code ${vscode.version}, Node ${process.versions.node}, ${process.platform}-${process.arch}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
 }
 
-/** Ends the worker cleanly (sessions released before the thread exits); the reader was stopped by its disposable. */
+/** Silences the player and ends the engine process (its runtime released first), so nothing of ours outlives us. */
 export async function deactivate(): Promise<void> {
-  await engineHost?.dispose();
-  engineHost = undefined;
+  if (services) await shutdown(services);
+  services = undefined;
 }

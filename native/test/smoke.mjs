@@ -1,5 +1,7 @@
 // Smoke test of the pocket_coreml addon against the tiny model from make_tiny_model.py (macOS only).
-//   node native/test/smoke.mjs <tiny.mlpackage> [expected.json]
+//   node native/test/smoke.mjs [--in-engine-process] <tiny.mlpackage> [expected.json]
+// --in-engine-process runs everything in a child forked exactly as EngineClient forks the engine (execArgv [],
+// ELECTRON_RUN_AS_NODE=1, advanced serialization): a helper process may be refused an unsigned addon.
 // Runs the checks on the main thread (compile + cache), again from the cache, from the compiled
 // .mlmodelc directly, and in two concurrent worker_threads (context-aware addon). Exits non-zero on
 // any mismatch. The addon is native/build/Release/pocket_coreml.node unless POCKET_READER_COREML_ADDON is set.
@@ -111,6 +113,17 @@ function checks({ modelPath, expected, cacheDir, label }) {
 
 if (!isMainThread) {
   parentPort.postMessage(checks(workerData));
+} else if (process.argv[2] === '--in-engine-process') {
+  const { fork } = await import('node:child_process');
+  const child = fork(fileURLToPath(import.meta.url), process.argv.slice(3), {
+    execArgv: [],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    serialization: 'advanced',
+  });
+  child.once('exit', (code, signal) => {
+    if (code !== 0) console.error(`SMOKE FAILED in the engine process (${signal ?? `exit ${code}`})`);
+    process.exitCode = code ?? 1;
+  });
 } else {
   const [modelArg, expectedArg] = process.argv.slice(2);
   if (!modelArg) {

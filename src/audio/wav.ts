@@ -1,6 +1,8 @@
-// 16-bit mono PCM WAV: encoding, a streaming file writer that never overwrites, and a small reader for tests.
+// 16-bit mono PCM WAV: encoding, a streaming file writer that never overwrites or leaves half a file, and a small
+// reader for tests.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { checkTarget, firstFreeName, PartialFile } from './partialFile';
 
 export const DEFAULT_SAMPLE_RATE = 24000;
 
@@ -46,71 +48,52 @@ export function encodeWav(pcm: Float32Array, sampleRate = DEFAULT_SAMPLE_RATE): 
 }
 
 /**
- * Create `dir/base.ext`, else `base-2.ext`, `base-3.ext`, … with exclusive create (`wx`), so two writers racing for
- * the same name can never clobber each other or an existing file. Returns the open handle and its path.
+ * Streams chunks into a new WAV file. The audio goes to a temp file in the target folder (see PartialFile); commit()
+ * patches the header and moves it into place, discard() removes it, so no half-written WAV ever has the real name.
  */
-export async function openFreeFile(dir: string, base: string, ext: string): Promise<{ path: string; handle: fsp.FileHandle }> {
-  return (await openFreeFiles(dir, base, [ext]))[0]!;
-}
-
-/**
- * Like openFreeFile for files that belong together (`notes.wav` + `notes.vtt`): the first suffix free for every
- * extension, all created exclusively, so none of them replaces an existing file.
- */
-export async function openFreeFiles(dir: string, base: string, exts: readonly string[]): Promise<{ path: string; handle: fsp.FileHandle }[]> {
-  for (let n = 1; n < 100000; n++) {
-    const opened: { path: string; handle: fsp.FileHandle }[] = [];
-    try {
-      for (const ext of exts) {
-        const dot = ext.startsWith('.') || ext === '' ? ext : `.${ext}`;
-        const file = path.join(dir, n === 1 ? `${base}${dot}` : `${base}-${n}${dot}`);
-        opened.push({ path: file, handle: await fsp.open(file, 'wx') });
-      }
-      return opened;
-    } catch (err) {
-      // Give back what this suffix got before trying the next one.
-      await Promise.all(opened.map(async (f) => (await f.handle.close(), await fsp.rm(f.path, { force: true }))));
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  throw new Error(`no free file name for ${base} in ${dir}`);
-}
-
-/** Reserve (create empty) the first free `base[-n].ext` in `dir` and return its path. */
-export async function nextFreePath(dir: string, base: string, ext: string): Promise<string> {
-  const { path: file, handle } = await openFreeFile(dir, base, ext);
-  await handle.close();
-  return file;
-}
-
-/** Streams chunks to a new WAV file; the header's sizes are patched on close(). */
 export class WavFileWriter {
   private samples = 0;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  private finalPath: string | undefined;
 
-  private constructor(readonly path: string, private readonly handle: fsp.FileHandle, readonly sampleRate: number) {}
+  private constructor(
+    private readonly file: PartialFile,
+    private readonly commitTo: (f: PartialFile) => Promise<string>,
+    readonly sampleRate: number,
+    /** The intended name (the final one may get a `-n` suffix if the name is taken by then). */
+    readonly intendedPath: string,
+  ) {}
 
-  /** Opens `dir/base.wav` (or the next free `base-n.wav`) and writes a provisional header. */
-  static async create(dir: string, base: string, sampleRate = DEFAULT_SAMPLE_RATE): Promise<WavFileWriter> {
-    return WavFileWriter.open(await openFreeFile(dir, base, '.wav'), sampleRate);
+  /**
+   * For `dir/base.wav`, or the next free `base-n.wav` at commit time; never overwrites. Files written `alongside`
+   * (captions) are committed with it under the same suffix, the first free for all of them.
+   */
+  static async create(dir: string, base: string, sampleRate = DEFAULT_SAMPLE_RATE, alongside: readonly { file: PartialFile; ext: string }[] = []): Promise<WavFileWriter> {
+    const intended = await firstFreeName(dir, base, '.wav');
+    const commit = async (f: PartialFile) => (await PartialFile.commitFreeGroup(dir, base, [{ file: f, ext: '.wav' }, ...alongside]))[0]!;
+    return WavFileWriter.open(dir, path.basename(intended), commit, sampleRate, intended);
   }
 
-  /** Writes into a file already created (see openFreeFiles). */
-  static async open(file: { path: string; handle: fsp.FileHandle }, sampleRate = DEFAULT_SAMPLE_RATE): Promise<WavFileWriter> {
-    await file.handle.write(wavHeader(0, sampleRate), 0, 44, 0);
-    return new WavFileWriter(file.path, file.handle, sampleRate);
-  }
-
-  /** Opens exactly `file` (the CLI's --out); refuses to replace an existing file unless `overwrite`. */
+  /** For exactly `file` (the CLI's --out); refuses an existing file unless `overwrite`, and a directory always. */
   static async createAt(file: string, sampleRate = DEFAULT_SAMPLE_RATE, overwrite = false): Promise<WavFileWriter> {
-    const handle = await fsp.open(file, overwrite ? 'w' : 'wx');
-    await handle.write(wavHeader(0, sampleRate), 0, 44, 0);
-    return new WavFileWriter(file, handle, sampleRate);
+    await checkTarget(file, overwrite, 'speech.wav');
+    return WavFileWriter.open(path.dirname(file), path.basename(file), (f) => f.commitAt(file, overwrite), sampleRate, file);
+  }
+
+  private static async open(dir: string, name: string, commitTo: (f: PartialFile) => Promise<string>, sampleRate: number, intended: string): Promise<WavFileWriter> {
+    const file = await PartialFile.open(dir, name);
+    await file.handle.write(wavHeader(0, sampleRate), 0, 44, 0);
+    return new WavFileWriter(file, commitTo, sampleRate, intended);
   }
 
   get samplesWritten(): number {
     return this.samples;
+  }
+
+  /** The file's final path once committed. */
+  get path(): string {
+    return this.finalPath ?? this.intendedPath;
   }
 
   /** Appends a chunk. Writes are serialized, so callers may fire several without awaiting. */
@@ -120,21 +103,32 @@ export class WavFileWriter {
     const offset = 44 + this.samples * 2;
     this.samples += pcm.length;
     this.chain = this.chain.then(async () => {
-      await this.handle.write(data, 0, data.length, offset);
+      await this.file.handle.write(data, 0, data.length, offset);
     });
     return this.chain;
   }
 
-  /** Patches the RIFF and data sizes and closes the file. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return this.chain;
+  /** Patches the RIFF and data sizes and moves the file into place; returns its final path. */
+  async commit(): Promise<string> {
+    if (this.closed) throw new Error('WavFileWriter is closed');
     this.closed = true;
     try {
       await this.chain;
-      await this.handle.write(wavHeader(this.samples * 2, this.sampleRate), 0, 44, 0);
-    } finally {
-      await this.handle.close();
+      await this.file.handle.write(wavHeader(this.samples * 2, this.sampleRate), 0, 44, 0);
+      this.finalPath = await this.commitTo(this.file);
+      return this.finalPath;
+    } catch (err) {
+      await this.file.discard();
+      throw err;
     }
+  }
+
+  /** Drops the audio: nothing is left behind. Idempotent, and a no-op after commit(). */
+  async discard(): Promise<void> {
+    if (this.finalPath) return;
+    this.closed = true;
+    await this.chain.catch(() => undefined);
+    await this.file.discard();
   }
 }
 

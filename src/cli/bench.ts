@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   };
 
   const yardstickBefore = await matmulMs(1);
-  const client = new EngineClient({ config, workerPath: path.join(__dirname, 'engine-worker.js') });
+  const client = new EngineClient({ config });
   const tCold = performance.now();
   const cold = await drain(client, TEXT, options);
   const coldTotal = performance.now() - tCold;

@@ -3,14 +3,14 @@
  * extension, then plays the audio as it streams, or writes a 16-bit mono 24 kHz WAV with --out.
  */
 import { readFileSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkTarget, PartialFile } from '../audio/partialFile';
 import { createPlayerSink } from '../audio/playerSink';
-import { pairWords, RequestMarks, type PlacedMark } from '../audio/requestMarks';
+import { pairWords, RequestMarks, type PlacedMark, type TimedWord } from '../audio/requestMarks';
 import { selectPlayer } from '../audio/players';
 import type { AudioSink } from '../audio/sink';
-import { WavFileWriter } from '../audio/wav';
+import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
 import { EngineClient } from '../client/engineClient';
 import { EngineError } from '../shared/errors';
 import type { BackendChoice, SynthesisOptions } from '../shared/protocol';
@@ -22,7 +22,7 @@ import { resolveModelDir } from './modelDir';
 const USAGE = `usage: npm run say -- [options] "text to speak"
   --file PATH         read the text from a file (Markdown is narrated as prose); or pipe text on stdin
   --out FILE.wav      write a 16-bit mono 24 kHz WAV instead of playing (--force to replace a file)
-  --timestamps FILE.json  also write word times: [{ word, start, end, sourceStart, sourceEnd }] (seconds;
+  --timestamps FILE.json  also write word times [{ word, start, end, sourceStart, sourceEnd }] (seconds;
                       offsets into the input text or --file), for model sets with word timing
   --model-dir DIR     use a local model folder (default: download once into the per-user cache)
   --voice NAME|PATH   built-in voice name or a voice .safetensors file (default: the model's first voice)
@@ -84,26 +84,25 @@ async function main(): Promise<number> {
 
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
-  const modelDir = await resolveModelDir(values['model-dir'], abort.signal);
-  const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
-  const client = new EngineClient({
-    config: { modelDir, backend: values.backend as BackendChoice, threads: Number(values.threads) },
-    workerPath: path.join(__dirname, 'engine-worker.js'),
-    log: (line) => console.error(line),
-  });
+  // The output files are checked first: a wrong --out fails at once, not after a download and a synthesis.
+  const timesFile = values.timestamps ? path.resolve(values.timestamps) : undefined;
+  if (timesFile) await checkTarget(timesFile, values.force, 'words.json');
+  const wav = values.out ? await WavFileWriter.createAt(path.resolve(values.out), DEFAULT_SAMPLE_RATE, values.force) : undefined;
+  let times: PartialFile | undefined;
+  let client: EngineClient | undefined;
   let sink: AudioSink | undefined;
-  let wav: WavFileWriter | undefined;
-  let timestamps: { path: string; handle: Awaited<ReturnType<typeof open>>; written: boolean } | undefined;
   try {
+    const modelDir = await resolveModelDir(values['model-dir'], abort.signal);
+    const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
+    client = new EngineClient({
+      config: { modelDir, backend: values.backend as BackendChoice, threads: Number(values.threads) },
+      log: (line) => console.error(line),
+    });
     const ready = await client.ensureLoaded();
-    if (values.timestamps) {
-      if (!ready.info.wordTimestamps) throw new Error(`the model set in ${modelDir} has no word timing (no timestamp heads known for it), so --timestamps cannot be written`);
-      const file = path.resolve(values.timestamps);
-      const handle = await open(file, values.force ? 'w' : 'wx').catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EEXIST') throw new Error(`${file} already exists; pass --force to replace it`);
-        throw e;
-      });
-      timestamps = { path: file, handle, written: false };
+    if (ready.info.sampleRate !== DEFAULT_SAMPLE_RATE) throw new Error(`the model makes ${ready.info.sampleRate} Hz audio; expected ${DEFAULT_SAMPLE_RATE} Hz`);
+    if (timesFile) {
+      if (!ready.info.wordTimestamps) throw new Error(`the model set in ${modelDir} has no word timing (no timestamp heads are known for it), so --timestamps cannot be written`);
+      times = await PartialFile.open(path.dirname(timesFile), path.basename(timesFile));
     }
     const voice = values.voice ?? ready.info.builtinVoices[0] ?? 'alba';
     const options: SynthesisOptions = {
@@ -111,15 +110,10 @@ async function main(): Promise<number> {
       temperature: Number(values.temperature),
       lsdSteps: Number(values['lsd-steps']),
       seed,
+      // A file gets the same samples whatever the timing (and after an engine restart); playback wants low latency.
+      decodeBatching: wav ? 'fixed' : 'adaptive',
     };
-    if (values.out) {
-      const out = path.resolve(values.out);
-      wav = await WavFileWriter.createAt(out, ready.info.sampleRate, values.force).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EEXIST') throw new Error(`${out} already exists; pass --force to replace it`);
-        throw e;
-      });
-    }
-    else {
+    if (!wav) {
       const player = await selectPlayer().catch((e: Error) => {
         throw new Error(`${e.message}\nOr write the audio to a file instead: --out speech.wav`);
       });
@@ -144,28 +138,27 @@ async function main(): Promise<number> {
       else await sink!.write(chunk.pcm);
     }
     const stats = await handle.done;
-    await wav?.close();
-    if (timestamps) {
-      await timestamps.handle.writeFile(JSON.stringify(wordTimes(text, segments, pairWords(placed, ready.info.sampleRate)), null, 1) + '\n');
-      timestamps.written = true;
+    const written = await wav?.commit();
+    if (times) {
+      await times.handle.writeFile(JSON.stringify(wordTimes(text, segments, pairWords(placed, ready.info.sampleRate)), null, 1) + '\n');
+      await times.commitAt(timesFile!, values.force);
     }
     if (sink) await sink.finish();
     console.error(
       `${stats.audioSeconds.toFixed(2)} s of audio in ${(stats.wallMs / 1000).toFixed(2)} s ` +
         `(${stats.realTimeFactor.toFixed(2)}× real time, first audio after ${stats.firstAudioMs.toFixed(0)} ms); ` +
-        `${ready.backend}, voice ${voice}, seed ${seed}${wav ? `; wrote ${wav.path}` : ''}${timestamps ? `; word times in ${timestamps.path}` : ''}`,
+        `${ready.backend}, voice ${voice}, seed ${seed}${stats.restarts ? `, engine restarted ${stats.restarts}×` : ''}${written ? `; wrote ${written}` : ''}${times ? `; word times in ${timesFile}` : ''}`,
     );
     return 0;
   } finally {
-    await wav?.close().catch(() => undefined);
-    await timestamps?.handle.close().catch(() => undefined);
-    if (timestamps && !timestamps.written) await rm(timestamps.path, { force: true }); // no empty file after a failure
-    await client.dispose();
+    await wav?.discard(); // a no-op once committed; otherwise (error, Ctrl-C) nothing half-written stays behind
+    await times?.discard(); // after commitAt only the (already moved) temp name is gone
+    await client?.dispose();
   }
 }
 
 /** The --timestamps entries; offsets go back through narration when the text came from a document. */
-function wordTimes(text: string, segments: readonly Segment[] | undefined, words: ReturnType<typeof pairWords>) {
+function wordTimes(text: string, segments: readonly Segment[] | undefined, words: readonly TimedWord[]) {
   const ms = (s: number) => Math.round(s * 1000) / 1000;
   // The request is the segments joined with one space: where each segment starts in it.
   const starts: number[] = [];

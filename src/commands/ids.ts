@@ -16,5 +16,6 @@ export const enum CommandId {
   ShowLog = 'pocketReader.showLog',
   // Internal: registered only outside production mode, never contributed.
   TestState = 'pocketReader._testState',
-  TestCrashWorker = 'pocketReader._testCrashWorker',
+  TestEngine = 'pocketReader._testEngine',
+  TestShutdown = 'pocketReader._testShutdown',
 }

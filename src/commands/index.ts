@@ -14,7 +14,7 @@ import { saveAudio } from './saveAudio';
 import { setSpeed } from './setSpeed';
 import { showLog } from './showLog';
 import { stop } from './stop';
-import { testCrashWorker, testState } from './testHooks';
+import { testEngine, testShutdown, testState } from './testHooks';
 import { togglePause } from './togglePause';
 import { useLocalModel } from './useLocalModel';
 
@@ -25,6 +25,6 @@ const publicCommands: Command[] = [
 
 export function registerCommands(svc: Services): vscode.Disposable {
   const commands = [...publicCommands];
-  if (svc.context.extensionMode !== vscode.ExtensionMode.Production) commands.push(testState, testCrashWorker);
+  if (svc.context.extensionMode !== vscode.ExtensionMode.Production) commands.push(testState, testEngine, testShutdown);
   return vscode.Disposable.from(...commands.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.execute(svc, ...args))));
 }

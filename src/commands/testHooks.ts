@@ -1,18 +1,29 @@
-// Test-only commands (registered outside production mode): observe the reader and crash the engine worker.
+// Test-only commands (registered outside production mode): observe the reader, act on the engine process as a fault
+// would, and run the extension's shutdown path.
 import type { Command } from './command';
 import { CommandId } from './ids';
+import { shutdown } from '../ui/shutdown';
 
 export const testState: Command = {
   id: CommandId.TestState,
   execute: (svc) => svc.reader.testState(),
 };
 
-export const testCrashWorker: Command = {
-  id: CommandId.TestCrashWorker,
-  execute: (svc, afterMs) => {
+/** `{ signal: 'SIGKILL' | 'SIGSTOP' | … }` signals the engine process; `{ crashAfterMs }` throws inside it. */
+export const testEngine: Command = {
+  id: CommandId.TestEngine,
+  execute: (svc, arg) => {
     const client = svc.engine.current;
     if (!client?.running) return false;
-    client.simulateCrash(typeof afterMs === 'number' ? afterMs : 0);
+    const a = (arg ?? {}) as { signal?: NodeJS.Signals; crashAfterMs?: number };
+    if (a.signal) return client.signal(a.signal);
+    client.simulateCrash(a.crashAfterMs ?? 0);
     return true;
   },
+};
+
+/** What deactivate() does, without unloading the extension (the engine starts again on the next read). */
+export const testShutdown: Command = {
+  id: CommandId.TestShutdown,
+  execute: (svc) => shutdown(svc),
 };

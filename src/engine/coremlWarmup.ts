@@ -3,7 +3,7 @@
  * device specialization that can take minutes. Loading each model once on a throw-away thread fills the OS
  * specialization cache (keyed by path + configuration), so the engine's own later load is fast and the
  * engine thread stays free to serve requests on ONNX meanwhile. The thread is a second instance of
- * engine-worker.js started with `workerData.role = 'coreml-warmup'` (no extra bundle entry).
+ * engine-host.js started with `workerData.role = 'coreml-warmup'` (no extra bundle entry).
  */
 import { Worker } from 'node:worker_threads';
 import { loadCoreMLAddon } from './backends/coremlAddon';
@@ -55,7 +55,7 @@ export async function runWarmupThread(port: { postMessage(m: WarmupMessage): voi
   port.close();
 }
 
-/** The production WarmUp: runs `script` (engine-worker.js) in the warm-up role. */
+/** The production WarmUp: runs `script` (engine-host.js) in the warm-up role. */
 export function warmUpInThread(script: string): WarmUp {
   return (config, onProgress) =>
     new Promise<void>((resolve, reject) => {

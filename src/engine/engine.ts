@@ -4,7 +4,7 @@ import { coremlWanted, createBackend, loadCoreML, loadOnnxBackend, type BackendF
 import type { WarmUp } from './coremlWarmup';
 import { resolveOnnxFiles, type OnnxModelFiles } from './modelFiles';
 import { generate, newStats, type AudioOut, type GenerateStats } from './pipeline';
-import type { EngineConfig, SynthesisOptions } from '../shared/protocol';
+import type { EngineConfig, ResumePoint, SynthesisOptions } from '../shared/protocol';
 import { iterateChunks } from '../text/chunk';
 import { loadSentencePiece } from '../text/sentencePiece';
 import type { Tokenizer } from '../text/tokenizer';
@@ -121,13 +121,14 @@ export class Engine {
     signal?: AbortSignal,
     onProgress?: (p: { textChunk: number; frames: number }) => void,
     stats: RequestStats = newStats(),
+    resume?: ResumePoint,
   ): AsyncGenerator<AudioOut> {
     this.active++;
     try {
       // Never swap mid-request: a swap in progress finishes first, and none starts while active > 0.
       while (this.swapping) await this.swapping;
       stats.backend = this.current;
-      yield* this.run(this.current, text, options, signal, onProgress, stats);
+      yield* this.run(this.current, text, options, signal, onProgress, stats, resume?.textChunk ?? 0);
     } finally {
       if (--this.active === 0) this.loadPendingWhenIdle();
     }
@@ -140,6 +141,7 @@ export class Engine {
     signal: AbortSignal | undefined,
     onProgress: ((p: { textChunk: number; frames: number }) => void) | undefined,
     stats: GenerateStats,
+    firstTextChunk: number,
   ): AsyncGenerator<AudioOut> {
     const info = backend.info;
     // The planner rejects empty or unspeakable text before anything is loaded.
@@ -152,7 +154,8 @@ export class Engine {
     });
     const voice = await this.voice(options.voice);
     const { voice: _voice, ...generation } = options;
-    yield* generate(backend, voice, chunks, { ...generation, signal, onProgress }, stats);
+    // Chunk planning is deterministic, so a resumed request re-plans and skips what was already delivered.
+    yield* generate(backend, voice, drop(chunks, firstTextChunk), { ...generation, signal, onProgress, firstTextChunk }, stats);
   }
 
   /** Resolves when the background warm-up (if any) has settled and any CoreML swap has finished (tests). */
@@ -168,4 +171,9 @@ export class Engine {
     await this.swapping;
     await this.current.dispose();
   }
+}
+
+function* drop<T>(items: Iterable<T>, n: number): Generator<T> {
+  let i = 0;
+  for (const item of items) if (i++ >= n) yield item;
 }

@@ -7,7 +7,7 @@ import type { Backend, DecoderState, VoiceState } from './backend';
 import { EngineError } from '../shared/errors';
 import type { SynthesisOptions, WordMark } from '../shared/protocol';
 import type { ChunkWords } from '../text/chunk';
-import { SeededRandom } from './random';
+import { chunkSeed, SeededRandom } from './random';
 import { WordTimer } from './wordTimer';
 
 export interface PlannedChunk {
@@ -27,6 +27,8 @@ export type GenerateOptions = Omit<SynthesisOptions, 'voice'> & {
   /** Called for every backbone step (tests compare these against references). */
   onStep?: (s: { textChunk: number; step: number; eosLogit: number; latent: Float32Array | null; attention?: Float32Array }) => void;
   onProgress?: (p: { textChunk: number; frames: number }) => void;
+  /** Index of the first chunk in `chunks` (a resumed request starts at a later text chunk). */
+  firstTextChunk?: number;
 };
 
 export interface AudioOut {
@@ -35,6 +37,8 @@ export interface AudioOut {
   end: number;
   textChunk: number;
   frames: number;
+  /** The last audio of its text chunk (an empty `pcm` when the chunk's audio was already handed out). */
+  chunkEnd: boolean;
   /** Word boundaries in this audio (times from the text chunk's audio start); the chunk's last audio also has
    * the marks that close it. */
   words?: WordMark[];
@@ -87,15 +91,17 @@ export async function* generate(
   stats: GenerateStats = newStats(),
 ): AsyncGenerator<AudioOut> {
   const t0 = performance.now();
-  const rng = new SeededRandom(opts.seed);
   const threshold = opts.eosThreshold ?? DEFAULT_EOS_THRESHOLD;
   const maxBatch = Math.max(1, opts.maxDecodeBatch ?? 4);
+  const fixedBatches = opts.decodeBatching === 'fixed';
   const { latentDim } = backend.info;
-  let textChunk = -1;
+  let textChunk = (opts.firstTextChunk ?? 0) - 1;
 
   for await (const chunk of chunks) {
     textChunk++;
     throwIfAborted(opts.signal);
+    // Noise per text chunk, so a request resumed at chunk k draws what an uninterrupted run drew there.
+    const rng = new SeededRandom(chunkSeed(opts.seed, textChunk));
     const tp = performance.now();
     const room = backend.info.contextCapacity - voice.positions - chunk.tokenIds.length;
     let budget = Math.min(maxGenLen(chunk.tokenIds.length), room);
@@ -106,10 +112,10 @@ export async function* generate(
     const inflight: Promise<AudioOut>[] = [];
     let timer: WordTimer | undefined;
     /** Marks ride with the audio they fall in, so a consumer that drops audio drops its marks too. */
-    const withWords = (out: AudioOut, last: boolean): AudioOut => {
+    const withWords = (out: AudioOut): AudioOut => {
       if (!timer) return out;
       const words = timer.onAudio(out.pcm, out.frames);
-      if (last) words.push(...timer.finish());
+      if (out.chunkEnd) words.push(...timer.finish());
       return { ...out, words };
     };
     let settledHead = false;
@@ -159,32 +165,40 @@ export async function* generate(
           settledHead = false;
           const out = await inflight.shift()!;
           if (stats.firstAudioMs === 0) stats.firstAudioMs = performance.now() - t0;
-          yield withWords(out, false);
+          yield withWords(out);
           if (inflight.length > 0) inflight[0].then(() => (settledHead = true), () => (settledHead = true));
         }
-        if (inflight.length === 0 && pending.length > 0) {
-          const first = stats.frames + frames === 1;
+        const first = stats.frames + frames === 1;
+        if (fixedBatches) {
+          // A plan that depends only on frame indices: the chunk's first frame alone, then full groups.
+          if (frames === 1) sendPending(1);
+          while (pending.length >= maxBatch) sendPending(maxBatch);
+          if (first) {
+            const out = await inflight.shift()!;
+            stats.firstAudioMs = performance.now() - t0;
+            yield withWords(out);
+          }
+        } else if (inflight.length === 0 && pending.length > 0) {
           sendPending(first ? 1 : Math.min(pending.length, maxBatch));
           // The backbone's next step blocks this thread; for the request's first frame, hand the audio out
           // before stepping on (costs one Mimi frame of backbone time per request, saves a step of latency).
           if (first) {
             const out = await inflight.shift()!;
             stats.firstAudioMs = performance.now() - t0;
-            yield withWords(out, false);
+            yield withWords(out);
           }
         }
       }
       while (pending.length > 0) sendPending(Math.min(pending.length, maxBatch));
-      let closed = false;
+      let ended = false;
       while (inflight.length > 0) {
         const out = await inflight.shift()!;
         throwIfAborted(opts.signal);
         if (stats.firstAudioMs === 0) stats.firstAudioMs = performance.now() - t0;
-        closed = inflight.length === 0;
-        yield withWords(out, closed);
+        ended = inflight.length === 0;
+        yield withWords({ ...out, chunkEnd: ended });
       }
-      // All audio went out inside the loop (a one-frame first chunk) or there was none: the closing marks alone.
-      if (timer && !closed) yield withWords({ pcm: new Float32Array(0), start: chunk.start, end: chunk.end, textChunk, frames: 0 }, true);
+      if (!ended) yield withWords({ pcm: new Float32Array(0), start: chunk.start, end: chunk.end, textChunk, frames: 0, chunkEnd: true });
       stats.frames += frames;
     } finally {
       // Abandoned decodes still settle; swallow their results so nothing is left unhandled.
@@ -209,5 +223,5 @@ async function decodeBatch(
   textChunk: number,
 ): Promise<AudioOut> {
   const pcm = await backend.decode(decoder, latents, frames);
-  return { pcm, start: chunk.start, end: chunk.end, textChunk, frames };
+  return { pcm, start: chunk.start, end: chunk.end, textChunk, frames, chunkEnd: false };
 }

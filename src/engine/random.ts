@@ -65,3 +65,8 @@ export class SeededRandom {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
+
+/** The noise seed of text chunk `k` of a request: independent streams, so any chunk can be regenerated alone. */
+export function chunkSeed(seed: number, k: number): number {
+  return (seed + Math.imul(k, 0x9e3779b9)) >>> 0;
+}

@@ -8,7 +8,7 @@ export type ErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'DOWNLOAD_FAILED'
   | 'CANCELLED'
-  | 'WORKER_CRASHED'
+  | 'ENGINE_FAILED'
   | 'INTERNAL';
 
 export class EngineError extends Error {

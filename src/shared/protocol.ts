@@ -1,6 +1,7 @@
 /**
- * The one message vocabulary between the engine client (extension host, CLI) and the engine worker.
- * PCM crosses as transferred ArrayBuffers, never copied.
+ * The one message vocabulary between the engine client (extension host, CLI) and the engine process (or, where a
+ * child process cannot load the runtime, an engine thread). Messages are structured-cloned, so PCM crosses as
+ * typed arrays, never JSON.
  */
 import type { ErrorCode } from './errors';
 
@@ -36,6 +37,12 @@ export interface SynthesisOptions {
   ignoreEos?: boolean;
   /** Largest Mimi batch once playback is under way; the first frame is always decoded alone. */
   maxDecodeBatch?: number;
+  /**
+   * `adaptive` (default) batches Mimi frames while the decoder is busy: lowest latency for playback. `fixed` decodes
+   * each text chunk's first frame alone, then in groups of maxDecodeBatch: the audio is then a pure function of the
+   * text, seed and model, so a resumed request or a re-run writes the same samples (saving to a file).
+   */
+  decodeBatching?: 'adaptive' | 'fixed';
 }
 
 export interface TextSpan {
@@ -71,6 +78,8 @@ export interface AudioChunk {
   frames: number;
   /** Word boundaries that fall inside this audio (model sets with timestamp heads only). */
   words?: WordMark[];
+  /** The last audio of its text chunk (the client resumes a restarted engine after it, not at it). */
+  chunkEnd: boolean;
 }
 
 export interface ChunkStats {
@@ -86,6 +95,8 @@ export interface ChunkStats {
   decodeMs: number;
   /** The runtime that served the request (ONNX while CoreML is still warming up). */
   backend?: 'onnx' | 'coreml';
+  /** Engine restarts the request survived (the client resumed it each time); the timings cover the last run. */
+  restarts?: number;
 }
 
 /**
@@ -98,23 +109,31 @@ export interface EngineCalls {
 }
 export type EngineMethod = keyof EngineCalls;
 
+/** Where a resumed request starts again: the first text chunk not yet delivered in full. */
+export interface ResumePoint {
+  textChunk: number;
+}
+
 export type ClientMessage =
   | { type: 'load'; id: number; config: EngineConfig }
-  | { type: 'synthesize'; id: number; text: string; options: SynthesisOptions }
+  | { type: 'synthesize'; id: number; text: string; options: SynthesisOptions; resume?: ResumePoint }
   | { [M in EngineMethod]: { type: 'call'; id: number; method: M; params: EngineCalls[M]['params'] } }[EngineMethod]
   | { type: 'cancel'; id: number }
+  /** Liveness: answered with `pong` from the engine's event loop (a blocked or stopped engine stays silent). */
+  | { type: 'ping'; n: number }
   | { type: 'dispose' }
-  /** Test hook: an uncaught exception inside the worker after `afterMs`. */
+  /** Test hook: an uncaught exception inside the engine after `afterMs`. */
   | { type: 'simulateCrash'; afterMs: number };
 
-export type WorkerMessage =
+export type EngineMessage =
   | { type: 'ready'; id: number; backend: 'onnx' | 'coreml'; info: ModelInfo; loadMs: number; note?: string }
   | ({ type: 'chunk'; id: number } & AudioChunk)
   /** With `message`: an engine note (CoreML warm-up), sent with the load's id; no text progress. */
   | { type: 'progress'; id: number; textChunk: number; textChunks: number; frames: number; message?: string }
   | { type: 'done'; id: number; stats: ChunkStats }
   | { type: 'result'; id: number; value: EngineCalls[EngineMethod]['result'] }
-  | { type: 'error'; id: number; code: ErrorCode; message: string };
+  | { type: 'error'; id: number; code: ErrorCode; message: string }
+  | { type: 'pong'; n: number };
 
 /** Facts about a loaded model set, read from its files; nothing here is hard-coded per model size. */
 export interface ModelInfo {

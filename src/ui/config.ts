@@ -28,8 +28,10 @@ export interface PocketReaderConfig {
   threads: number;
   /** "auto" or a player kind (pacat, paplay, aplay, afplay, powershell). */
   player: string;
-  /** CoreML compute units per model (e.g. { mimi_decoder: "cpuOnly" }); the worker validates names and values. */
+  /** CoreML compute units per model (e.g. { mimi_decoder: "cpuOnly" }); the engine validates names and values. */
   coremlComputeUnits: Record<string, string>;
+  /** Minutes without reading after which the engine process exits (its memory returns); 0 = keep it. */
+  engineIdleMinutes: number;
 }
 
 export function readConfig(): PocketReaderConfig {
@@ -52,6 +54,7 @@ export function readConfig(): PocketReaderConfig {
     threads: Math.round(num('threads', 0, 0, 64)),
     player: (c.get<string>('player', 'auto') ?? 'auto').trim() || 'auto',
     coremlComputeUnits: stringMap(c.get<unknown>('coremlComputeUnits', {})),
+    engineIdleMinutes: num('engineIdleMinutes', 5, 0, 1440),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * Owns the one EngineClient of the extension. The worker starts lazily on the first request; a new model folder or
- * engine setting is applied with configure(), which reloads the engine on its next request. The CoreML folder comes
- * from `coremlDir` (ModelManager's choice, which changes once a background download completes).
+ * Owns the one EngineClient of the extension. The engine process starts lazily on the first request and stops after
+ * `engineIdleMinutes` without one; a new model folder or engine setting is applied with configure(), which reloads
+ * the engine on its next request. The CoreML folder comes from `coremlDir` (ModelManager's choice, which changes
+ * once a background download completes).
  */
 import path from 'node:path';
 import { EngineClient } from '../client/engineClient';
@@ -16,17 +17,19 @@ export class EngineHost {
 
   constructor(
     private readonly log: (line: string) => void,
-    private readonly workerPath?: string,
+    private readonly entry?: string,
     private readonly coremlDir: () => string | undefined = () => undefined,
   ) {}
 
   /** The client configured for `modelDir` and the current settings; loads the model in the background. */
   get(modelDir: string, cfg: PocketReaderConfig): EngineClient {
     const config = engineConfig(modelDir, cfg, this.coremlDir());
+    const idleMs = cfg.engineIdleMinutes * 60_000;
     if (!this.client) {
-      this.client = new EngineClient({ config, workerPath: this.workerPath, log: (l) => this.log(`engine: ${l}`) });
+      this.client = new EngineClient({ config, entry: this.entry, supervision: { idleMs }, log: (l) => this.log(`engine: ${l}`) });
     } else {
       this.client.configure(config);
+      this.client.setIdleTimeout(idleMs);
     }
     this.logLoad(this.client, modelDir, cfg.highlight === 'word');
     return this.client;

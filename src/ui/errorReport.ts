@@ -67,8 +67,8 @@ export class ErrorReporter {
           return { code: err.code, message: `Pocket Reader: ${err.message}`, actions: [cmd('Choose Voice', CommandId.ChooseVoice)], severity: 'error' };
         case 'DOWNLOAD_FAILED':
           return { code: err.code, message: `Pocket Reader: the model download failed. ${err.message}`, actions: [cmd('Retry', CommandId.DownloadModel), cmd('Use Local Folder', CommandId.UseLocalModel)], severity: 'error' };
-        case 'WORKER_CRASHED':
-          return { code: err.code, message: 'Pocket Reader: the speech engine stopped unexpectedly. It restarts on the next command.', actions: [showLog], severity: 'error' };
+        case 'ENGINE_FAILED':
+          return { code: err.code, message: `Pocket Reader: reading stopped because ${err.message}`, actions: [showLog], severity: 'error' };
         case 'BACKEND_UNAVAILABLE':
           return { code: err.code, message: `Pocket Reader: ${err.message}`, actions: [{ title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'pocketReader.backend') }], severity: 'error' };
         default:

@@ -30,9 +30,11 @@ export interface ReaderTestState {
   statusText: string;
   speed: number | undefined;
   lastError: { code: string; message: string } | undefined;
-  /** Engine requests still running, and whether the worker thread exists. */
+  /** Engine requests still running, whether the engine process exists, its pid and the restarts so far. */
   engineRequests: number;
   engineRunning: boolean;
+  enginePid: number | undefined;
+  engineRestarts: number;
 }
 
 export class Reader implements vscode.Disposable {
@@ -149,6 +151,8 @@ export class Reader implements vscode.Disposable {
       lastError: this.svc.errors.last,
       engineRequests: this.svc.engine.pendingRequests,
       engineRunning: this.svc.engine.current?.running ?? false,
+      enginePid: this.svc.engine.current?.pid,
+      engineRestarts: this.svc.engine.current?.restarts ?? 0,
     };
   }
 

@@ -1,26 +1,22 @@
 /**
  * "Save Audio Next to File": the selection (or the whole document) becomes `name.wav` beside the file, with captions
- * in `name.vtt` (one cue per sentence, word times inside) — never overwriting (`name-2.wav` + `name-2.vtt`, …) —
- * streamed through WavFileWriter as it is synthesized, under a cancellable progress notification. Untitled documents
- * ask for a place; a read-only folder offers Save As.
+ * in `name.vtt` (WebVTT, one cue per sentence, word times inside) — never overwriting (`name-2.wav` + `name-2.vtt`,
+ * …) — streamed through WavFileWriter as it is synthesized, under a cancellable progress
+ * notification. Both go to temp files in that folder and get their names only when complete, so a cancel, a
+ * failure or a closed window leaves no half-written file (an engine restart mid-save is absorbed by the client).
+ * Untitled documents ask for a place; a read-only folder offers Save As.
  */
-import type { FileHandle } from 'node:fs/promises';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { PartialFile } from '../audio/partialFile';
 import { pairWords, RequestMarks, type PlacedMark } from '../audio/requestMarks';
-import { DEFAULT_SAMPLE_RATE, openFreeFiles, WavFileWriter } from '../audio/wav';
+import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
 import { EngineError, isCancelled } from '../shared/errors';
+import { formatWebVtt, type Cue } from '../text/webVtt';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
-import { formatWebVtt, type Cue } from '../text/webVtt';
 import { buildTarget } from './readTarget';
 import type { Services } from './services';
-
-interface Output {
-  writer: WavFileWriter;
-  captions: { path: string; handle: FileHandle };
-}
 
 const WRITE_DENIED = new Set(['EACCES', 'EPERM', 'EROFS']);
 
@@ -51,12 +47,13 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   const { writer, captions } = output;
   const cues: Cue[] = [];
   const engine = svc.engine.synthesizer(modelDir, readConfig());
-  const options = synthesisOptions(readConfig());
+  // Fixed decode batches: the file's samples do not depend on timing, so a resumed request continues seamlessly.
+  const options = { ...synthesisOptions(readConfig()), decodeBatching: 'fixed' as const };
   const segments = target.segments;
   const t0 = performance.now();
 
   const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Pocket Reader: saving ${path.basename(writer.path)}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Pocket Reader: saving ${path.basename(writer.intendedPath)}`, cancellable: true },
     async (progress, token): Promise<'done' | 'cancelled' | Error> => {
       let handle: { cancel(): void } | undefined;
       const sub = token.onCancellationRequested(() => handle?.cancel());
@@ -94,31 +91,48 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
     },
   );
 
-  await writer.close().catch(() => undefined);
-  const written = outcome === 'done' ? await captions.handle.writeFile(formatWebVtt(cues)).then(() => 'done' as const, (err: Error) => err) : outcome;
-  await captions.handle.close().catch(() => undefined);
-  if (written !== 'done') {
-    // Never leave a half-written file behind.
-    await Promise.all([writer.path, captions.path].map((f) => rm(f, { force: true }).catch(() => undefined)));
-    if (written === 'cancelled') svc.log.line(`save cancelled; removed ${writer.path} and ${captions.path}`);
-    else svc.errors.report(written);
+  const discard = () => Promise.all([writer.discard(), captions.discard()]).catch(() => undefined);
+  if (outcome !== 'done') {
+    await discard();
+    if (outcome === 'cancelled') svc.log.line(`save of ${writer.intendedPath} cancelled; nothing was written`);
+    else svc.errors.report(outcome);
+    return undefined;
+  }
+  let saved: string;
+  try {
+    await captions.handle.writeFile(formatWebVtt(cues));
+    saved = await writer.commit(); // the captions move into place with it, under the same name
+  } catch (err) {
+    await discard();
+    svc.errors.report(err);
     return undefined;
   }
   const seconds = writer.samplesWritten / writer.sampleRate;
-  svc.log.line(`saved ${writer.path} and captions ${path.basename(captions.path)}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
-  void vscode.window.showInformationMessage(`Pocket Reader saved ${path.basename(writer.path)} (${seconds.toFixed(1)} s) and captions ${path.basename(captions.path)}.`, 'Show in Explorer').then((pick) => {
-    if (pick) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(writer.path));
+  const vtt = path.basename(saved, '.wav') + '.vtt';
+  svc.log.line(`saved ${saved} and ${vtt}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
+  void vscode.window.showInformationMessage(`Pocket Reader saved ${path.basename(saved)} (${seconds.toFixed(1)} s) with captions ${vtt}.`, 'Show in Explorer').then((pick) => {
+    if (pick) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(saved));
   });
-  return writer.path;
+  return saved;
 }
 
-/** `name.wav` + `name.vtt` (or the next names free for both) beside the file, created before synthesis starts. */
+interface Output {
+  writer: WavFileWriter;
+  captions: PartialFile;
+}
+
+/** `name.wav` with `name.vtt` (or the next names free for both, decided when they are complete). */
 async function create(dir: string, base: string): Promise<Output> {
-  const [wav, captions] = await openFreeFiles(dir, base, ['.wav', '.vtt']);
-  return { writer: await WavFileWriter.open(wav!, DEFAULT_SAMPLE_RATE), captions: captions! };
+  const captions = await PartialFile.open(dir, `${base}.vtt`);
+  try {
+    return { writer: await WavFileWriter.create(dir, base, DEFAULT_SAMPLE_RATE, [{ file: captions, ext: '.vtt' }]), captions };
+  } catch (err) {
+    await captions.discard();
+    throw err;
+  }
 }
 
-/** The output files beside the document; a save dialog for untitled/virtual documents or on EACCES. */
+/** The output beside the file; a save dialog for untitled/virtual documents or on EACCES. */
 async function openOutput(svc: Services, document: vscode.TextDocument): Promise<Output | undefined> {
   const base = document.isUntitled ? 'speech' : path.parse(document.uri.path).name;
   if (document.uri.scheme === 'file') {

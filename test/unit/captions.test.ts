@@ -7,14 +7,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { pairWords, RequestMarks } from '../../src/audio/requestMarks';
-import { openFreeFiles } from '../../src/audio/wav';
+import { PartialFile } from '../../src/audio/partialFile';
+import { WavFileWriter } from '../../src/audio/wav';
 import type { AudioChunk, WordMark } from '../../src/shared/protocol';
 import { formatWebVtt, vttTime } from '../../src/text/webVtt';
 import { distDir, skipUnless, tinyModelDir } from '../helpers/paths';
 
 const RATE = 24000;
 const chunk = (textChunk: number, samples: number, words: WordMark[] = []): AudioChunk => ({
-  seq: 0, pcm: new Float32Array(samples), sampleRate: RATE, span: { start: 0, end: 0 }, textChunk, frames: samples / 1920, words,
+  seq: 0, pcm: new Float32Array(samples), sampleRate: RATE, span: { start: 0, end: 0 }, textChunk, frames: samples / 1920, chunkEnd: false, words,
 });
 const mark = (phase: 'start' | 'end', word: number, time: number, sourceStart: number, estimated = false): WordMark => ({
   phase, word, time, sourceStart, sourceEnd: sourceStart + 3, estimated,
@@ -80,16 +81,19 @@ test('WebVTT: one cue per sentence with word timestamps inside, escaped text', (
   assert.equal(cues[1]!.text, 'a &lt; b &amp; <00:00:01.900>c &gt; d');
 });
 
-test('output files that belong together take the first suffix free for all of them', async () => {
+test('audio and captions are committed together under the first suffix free for both', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pr-pair-'));
   try {
     writeFileSync(path.join(dir, 'notes.vtt'), 'keep');
     writeFileSync(path.join(dir, 'notes-2.wav'), 'keep');
-    const files = await openFreeFiles(dir, 'notes', ['.wav', '.vtt']);
-    await Promise.all(files.map((f) => f.handle.close()));
-    assert.deepEqual(files.map((f) => path.basename(f.path)), ['notes-3.wav', 'notes-3.vtt']);
-    assert.deepEqual(readdirSync(dir).sort(), ['notes-2.wav', 'notes-3.vtt', 'notes-3.wav', 'notes.vtt'], 'nothing replaced, no stray files');
+    const captions = await PartialFile.open(dir, 'notes.vtt');
+    const writer = await WavFileWriter.create(dir, 'notes', RATE, [{ file: captions, ext: '.vtt' }]);
+    await writer.write(new Float32Array(100));
+    await captions.handle.writeFile('WEBVTT\n');
+    assert.equal(path.basename(await writer.commit()), 'notes-3.wav');
+    assert.deepEqual(readdirSync(dir).sort(), ['notes-2.wav', 'notes-3.vtt', 'notes-3.wav', 'notes.vtt'], 'nothing replaced, no temp files left');
     assert.equal(readFileSync(path.join(dir, 'notes.vtt'), 'utf8'), 'keep');
+    assert.equal(readFileSync(path.join(dir, 'notes-3.vtt'), 'utf8'), 'WEBVTT\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
-// The engine through its real client and worker thread (dist/engine-worker.js): streaming, spans,
-// queueing, cancel, crash recovery and bad input. Uses the official tiny-parity model from ../shared.
+// The engine through its real client and engine process (dist/engine-host.js): streaming, spans,
+// queueing, cancel and bad input (supervision: engineSupervision.test.ts). Uses the official tiny-parity model from ../shared.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, truncateSync, statSync } from 'node:fs';
@@ -11,14 +11,14 @@ import type { EngineConfig, SynthesisOptions } from '../../src/shared/protocol';
 import { distDir, skipUnless, tinyParityDir } from '../helpers/paths';
 
 const skip = skipUnless(path.join(tinyParityDir, 'bundle.json'), 'tiny-parity model (../shared/models/tiny-parity)');
-const workerPath = path.join(distDir, 'engine-worker.js');
+const entry = path.join(distDir, 'engine-host.js');
 const voice = path.join(tinyParityDir, 'voice.safetensors');
 const options: SynthesisOptions = { voice, temperature: 0, lsdSteps: 1, seed: 1 };
 const PARAGRAPH =
   'It was a bright cold day in April, and the clocks were striking thirteen. The old man walked slowly along the river, watching the boats drift past. Children were playing in the park while their parents talked about the news.';
 
 function client(config: Partial<EngineConfig> = {}): EngineClient {
-  return new EngineClient({ config: { modelDir: tinyParityDir, backend: 'onnx', ...config }, workerPath });
+  return new EngineClient({ config: { modelDir: tinyParityDir, backend: 'onnx', ...config }, entry });
 }
 
 async function collect(h: AsyncIterable<AudioChunk>): Promise<AudioChunk[]> {
@@ -38,7 +38,7 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<EngineErr
   assert.fail(`expected ${code}`);
 }
 
-describe('engine client and worker', { skip }, () => {
+describe('engine client and engine process', { skip }, () => {
   const shared = client();
   after(() => shared.dispose());
 
@@ -94,7 +94,7 @@ describe('engine client and worker', { skip }, () => {
     assert.match(e.message, /nobody/);
   });
 
-  test('cancel mid-synthesis stops cleanly and the worker keeps serving', async () => {
+  test('cancel mid-synthesis stops cleanly and the engine keeps serving', async () => {
     const h = shared.synthesize(PARAGRAPH, options);
     let n = 0;
     await assert.rejects(async () => {
@@ -112,21 +112,6 @@ describe('engine client and worker', { skip }, () => {
     const [ra, rc] = await Promise.all([collect(a), collect(c)]);
     assert.ok(ra.length > 0 && rc.length > 0);
     await rejectsWith(b.done, 'CANCELLED');
-  });
-
-  test('a worker that dies mid-synthesis fails the request clearly; the next request gets a fresh worker', async () => {
-    const c = client();
-    try {
-      await c.ensureLoaded();
-      const h = c.synthesize(PARAGRAPH + ' ' + PARAGRAPH, options);
-      c.simulateCrash(30);
-      const e = await rejectsWith(h.done, 'WORKER_CRASHED');
-      assert.match(e.message, /restart/);
-      const again = await collect(c.synthesize('Back again.', options));
-      assert.ok(again.length > 0);
-    } finally {
-      await c.dispose();
-    }
   });
 
   test('1 MB of text streams lazily with flat memory, and cancels promptly', async () => {
@@ -155,7 +140,7 @@ describe('engine client and worker', { skip }, () => {
     assert.ok(spans.size >= 3, 'several text chunks streamed');
     const growthMb = (rssAt40 - rssAt5) / 2 ** 20;
     assert.ok(growthMb < 64, `memory grew ${growthMb.toFixed(1)} MB while streaming`);
-    assert.ok((await collect(shared.synthesize('After the big one.', options))).length > 0, 'worker still serves');
+    assert.ok((await collect(shared.synthesize('After the big one.', options))).length > 0, 'the engine still serves');
   });
 
   test('missing model folder names the file and the fix', async () => {

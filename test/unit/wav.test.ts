@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { decodeWav, encodeWav, floatToInt16, nextFreePath, readWavFile, WavFileWriter } from '../../src/audio/wav';
+import { firstFreeName } from '../../src/audio/partialFile';
+import { decodeWav, encodeWav, floatToInt16, readWavFile, WavFileWriter } from '../../src/audio/wav';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pr-wav-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,8 +33,10 @@ test('WavFileWriter streams chunks and patches sizes on close', async () => {
   const b = Float32Array.from({ length: 960 }, (_, i) => -i / 960);
   void wr.write(a); // writes are serialized even when not awaited
   await wr.write(b);
-  await wr.close();
+  assert.ok(!existsSync(path.join(dir, 'stream.wav')), 'nothing has the real name before commit');
+  assert.equal(await wr.commit(), path.join(dir, 'stream.wav'));
   assert.equal(path.basename(wr.path), 'stream.wav');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.partial')), [], 'the temp file is gone');
   const buf = readFileSync(wr.path);
   assert.equal(buf.readUInt32LE(40), (1920 + 960) * 2);
   assert.equal(buf.readUInt32LE(4), 36 + (1920 + 960) * 2);
@@ -46,16 +49,38 @@ test('WavFileWriter streams chunks and patches sizes on close', async () => {
 test('never overwrites: name.wav, name-2.wav, name-3.wav', async () => {
   writeFileSync(path.join(dir, 'take.wav'), 'precious');
   const w2 = await WavFileWriter.create(dir, 'take');
-  await w2.close();
+  await w2.commit();
   assert.equal(path.basename(w2.path), 'take-2.wav');
   assert.equal(readFileSync(path.join(dir, 'take.wav'), 'utf8'), 'precious');
-  assert.equal(path.basename(await nextFreePath(dir, 'take', 'wav')), 'take-3.wav');
+  assert.equal(path.basename(await firstFreeName(dir, 'take', '.wav')), 'take-3.wav');
 });
 
 test('concurrent writers racing for one name all get distinct files', async () => {
   const writers = await Promise.all(Array.from({ length: 8 }, () => WavFileWriter.create(dir, 'race')));
-  await Promise.all(writers.map((w) => w.close()));
+  await Promise.all(writers.map((w) => w.commit()));
   const names = writers.map((w) => path.basename(w.path)).sort();
   assert.equal(new Set(names).size, 8);
   assert.equal(readdirSync(dir).filter((f) => f.startsWith('race')).length, 8);
+});
+
+test('a name taken while writing is not clobbered: the commit takes the next free name', async () => {
+  const wr = await WavFileWriter.create(dir, 'late');
+  await wr.write(new Float32Array(100));
+  writeFileSync(path.join(dir, 'late.wav'), 'arrived meanwhile');
+  assert.equal(path.basename(await wr.commit()), 'late-2.wav');
+  assert.equal(readFileSync(path.join(dir, 'late.wav'), 'utf8'), 'arrived meanwhile');
+});
+
+test('discard leaves nothing behind; createAt refuses a directory and an existing file without overwrite', async () => {
+  const wr = await WavFileWriter.create(dir, 'dropped');
+  await wr.write(new Float32Array(1000));
+  await wr.discard();
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('dropped')), []);
+  await assert.rejects(WavFileWriter.createAt(dir), /is a directory/);
+  writeFileSync(path.join(dir, 'exists.wav'), 'keep');
+  await assert.rejects(WavFileWriter.createAt(path.join(dir, 'exists.wav')), /already exists; pass --force/);
+  const forced = await WavFileWriter.createAt(path.join(dir, 'exists.wav'), 24000, true);
+  await forced.write(new Float32Array(10));
+  await forced.commit();
+  assert.equal((await readWavFile(path.join(dir, 'exists.wav'))).int16.length, 10);
 });

@@ -247,7 +247,7 @@ export async function runExtensionTests(o) {
     serverExit.then((m) => finish(m));
     const timer = setTimeout(() => finish(`timeout after ${timeoutMs / 1000} s`), Math.max(1000, timeoutMs - (Date.now() - t0)));
     log(`chromium up (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    await page.goto(url);
+    await page.goto(url, { timeout: 180_000 }); // a busy machine can take long to serve the workbench
     const code = await done;
     clearTimeout(timer);
     if (code !== 0) {

@@ -73,10 +73,10 @@ export class ThreadDecoderPool implements DecoderPool {
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (m: DecoderReply) => this.onMessage(m));
-    worker.on('error', (e) => this.fail(new EngineError('WORKER_CRASHED', `Mimi decoder thread failed: ${e.message}`)));
+    worker.on('error', (e) => this.fail(new EngineError('ENGINE_FAILED', `Mimi decoder thread failed: ${e.message}`)));
     worker.on('exit', (code) => {
       this.closed?.();
-      if (!this.closed) this.fail(new EngineError('WORKER_CRASHED', `Mimi decoder thread exited (code ${code})`));
+      if (!this.closed) this.fail(new EngineError('ENGINE_FAILED', `Mimi decoder thread exited (code ${code})`));
     });
   }
 

@@ -65,7 +65,7 @@ test('the extension under test is the installed VSIX: only runtime files, no sou
   assert.ok(bins.length > 0, 'no onnxruntime binaries');
   const here = `/bin/napi-v6/${process.platform}/${process.arch}/`;
   assert.deepEqual(bins.filter((f) => !f.includes(here)), [], 'other platforms\' binaries shipped');
-  for (const f of ['dist/extension.js', 'dist/engine-worker.js', 'dist/decoder-worker.js', 'dist/sonic-wasm/sonic.js', 'dist/sonic-wasm/sonic.wasm', 'LICENSE.txt', 'THIRD_PARTY_NOTICES.md']) {
+  for (const f of ['dist/extension.js', 'dist/engine-host.js', 'dist/decoder-worker.js', 'dist/sonic-wasm/sonic.js', 'dist/sonic-wasm/sonic.wasm', 'LICENSE.txt', 'THIRD_PARTY_NOTICES.md']) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
 });
