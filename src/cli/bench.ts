@@ -112,8 +112,8 @@ async function main(): Promise<void> {
     ['Mimi decode per frame', `${pick((r) => r.stats.decodeMs).toFixed(1)} ms (${config.decoderThread ? 'own thread, overlapped' : 'inline'})`],
     ...(tapCost
       ? ([
-          ['word timing: backbone step', `${tapCost.tappedStepMs.toFixed(2)} ms with attention taps, ${tapCost.plainStepMs.toFixed(2)} ms without (${pct(tapCost.tappedStepMs - tapCost.plainStepMs, tapCost.plainStepMs)}; interleaved, median)`],
-          ['word timing: alignment per frame', `${tapCost.alignMsPerFrame.toFixed(3)} ms (${pct(tapCost.alignMsPerFrame, tapCost.plainStepMs)} of a step)`],
+          ['word timing: backbone step', `${tapCost.tappedStepMs.toFixed(2)} ms with attention taps, ${tapCost.plainStepMs.toFixed(2)} ms without (${pct(tapCost.tappedStepMs - tapCost.plainStepMs, tapCost.plainStepMs)}; CPU time, interleaved, median)`],
+          ['word timing: alignment per frame', `${tapCost.alignMsPerFrame.toFixed(3)} ms CPU (${pct(tapCost.alignMsPerFrame, tapCost.plainStepMs)} of a step)`],
         ] as [string, string][])
       : [['word timing', `off: no timestamp heads for bundle ${files.bundle.bundle_name}`] as [string, string]]),
     ['process peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],

@@ -47,7 +47,7 @@ export function coremlWanted(config: EngineConfig, deps: BackendFactoryDeps = {}
 export function loadOnnxBackend(config: EngineConfig, files: OnnxModelFiles, deps: BackendFactoryDeps = {}): Promise<Backend> {
   const loadOnnx =
     deps.loadOnnx ??
-    ((c, f) => OnnxBackend.load(f, { threads: c.threads, decoderThread: c.decoderThread, attentionTaps: c.wordTiming === false ? [] : timestampHeads(f.bundle) }));
+    ((c, f) => OnnxBackend.load(f, { threads: c.threads, decoderThread: c.decoderThread, attentionTaps: timestampHeads(f.bundle) }));
   return loadOnnx(config, files);
 }
 

@@ -18,8 +18,6 @@ export interface EngineConfig {
   /** CoreML only: model folder of the CoreML step set and compute-unit overrides. */
   coremlDir?: string;
   coremlComputeUnits?: Record<string, string>;
-  /** Word timing from the model's attention where the model set has timestamp heads (default true; off: benchmarks). */
-  wordTiming?: boolean;
 }
 
 export interface SynthesisOptions {
