@@ -17,6 +17,7 @@ import type { BackendChoice, SynthesisOptions } from '../shared/protocol';
 import { narrate } from '../text/narrate';
 import { sourceRange, type Segment } from '../text/segment';
 import { dryRunText, languageIdForPath } from './dryRun';
+import { NARRATION_FLAGS, NARRATION_USAGE, narrationOptions } from './narrationFlags';
 import { resolveModelDir } from './modelDir';
 
 const USAGE = `usage: npm run say -- [options] "text to speak"
@@ -31,7 +32,8 @@ const USAGE = `usage: npm run say -- [options] "text to speak"
   --lsd-steps N       flow-head steps (default 1)
   --backend B         auto | onnx | coreml (default auto)
   --threads N         backbone threads (default 1; the Mimi decoder has its own thread)
-  --dry-run           with --file: print what would be spoken, line by line, without synthesizing`;
+  --dry-run           with --file: print what would be spoken, line by line, without synthesizing
+${NARRATION_USAGE}`;
 
 async function readInput(file: string | undefined, positional: string[]): Promise<{ text: string; languageId: string }> {
   if (file) {
@@ -62,6 +64,7 @@ async function main(): Promise<number> {
       backend: { type: 'string', default: 'auto' },
       threads: { type: 'string', default: '1' },
       'dry-run': { type: 'boolean', default: false },
+      ...NARRATION_FLAGS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -69,13 +72,15 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const narration = narrationOptions(values);
   const input = await readInput(values.file, positionals);
   if (values['dry-run']) {
-    process.stdout.write(dryRunText(input.text, input.languageId) + '\n');
+    process.stdout.write(dryRunText(input.text, input.languageId, narration) + '\n');
     return 0;
   }
   // Documents are read as prose: Markdown structure, code and URLs never reach the model.
-  const segments = input.languageId === 'plaintext' ? undefined : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip' });
+  const segments =
+    input.languageId === 'plaintext' ? undefined : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip', ...narration });
   const text = segments ? segments.map((s) => s.text).join(' ') : input.text;
   if (!text.trim()) {
     console.error('Nothing to say: give text as an argument, with --file, or on stdin.\n\n' + USAGE);

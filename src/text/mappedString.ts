@@ -15,14 +15,9 @@ export function unmapped(text: string): MappedString {
   return { text, starts, ends: starts.map((i) => i + 1) };
 }
 
-/**
- * String.prototype.replace with a function, carrying the map: kept text keeps its ranges, each replacement maps
- * to the range of what it replaced (an empty match to where it stood). `replace` gets the same arguments as with
- * String.prototype.replace (match, groups…, offset, whole string).
- */
-export function replaceMapped(m: MappedString, pattern: RegExp, replace: (match: string, ...rest: never[]) => string): MappedString {
-  const matches = [...m.text.matchAll(pattern)];
-  if (matches.length === 0) return m;
+/** Replaces [start, end) spans (in order, not overlapping) with new text that maps to the range it replaced. */
+export function spliceMapped(m: MappedString, edits: readonly { start: number; end: number; text: string }[]): MappedString {
+  if (edits.length === 0) return m;
   const out: MappedString = { text: '', starts: [], ends: [] };
   const parts: string[] = [];
   let last = 0;
@@ -30,19 +25,37 @@ export function replaceMapped(m: MappedString, pattern: RegExp, replace: (match:
     parts.push(m.text.slice(last, to));
     for (let i = last; i < to; i++) (out.starts.push(m.starts[i]!), out.ends.push(m.ends[i]!));
   };
-  for (const match of matches) {
-    const at = match.index;
-    keep(at);
-    const value = (replace as (...a: unknown[]) => string)(...match, at, m.text);
-    const end = at + match[0].length;
-    const { start, end: stop } = sourceOf(m.starts, m.ends, at, end, at < m.text.length ? m.starts[at]! : (m.ends[at - 1] ?? 0));
-    parts.push(value);
-    for (let i = 0; i < value.length; i++) (out.starts.push(start), out.ends.push(Math.max(start, stop)));
-    last = end;
+  for (const e of edits) {
+    keep(e.start);
+    // An empty span (an insertion) maps to where it stands.
+    const at = e.start < m.text.length ? m.starts[e.start]! : (m.ends[e.start - 1] ?? 0);
+    const { start, end } = sourceOf(m.starts, m.ends, e.start, e.end, at);
+    parts.push(e.text);
+    for (let i = 0; i < e.text.length; i++) (out.starts.push(start), out.ends.push(end));
+    last = e.end;
   }
   keep(m.text.length);
   out.text = parts.join('');
   return out;
+}
+
+/**
+ * String.prototype.replace with a function, carrying the map (see spliceMapped). `replace` gets the same arguments
+ * as with String.prototype.replace (match, groups…, offset, whole string).
+ */
+export function replaceMapped(m: MappedString, pattern: RegExp, replace: (match: string, ...rest: never[]) => string): MappedString {
+  const edits = [...m.text.matchAll(pattern)].map((match) => ({
+    start: match.index,
+    end: match.index + match[0].length,
+    text: (replace as (...a: unknown[]) => string)(...match, match.index, m.text),
+  }));
+  return spliceMapped(m, edits);
+}
+
+/** `words` said before `m`, standing for the source range [start, end). */
+export function prefixMapped(words: string, m: MappedString, start: number, end: number): MappedString {
+  const text = `${words} `;
+  return { text: text + m.text, starts: [...Array<number>(text.length).fill(start), ...m.starts], ends: [...Array<number>(text.length).fill(end), ...m.ends] };
 }
 
 /** The units [from, to) of `m`. */

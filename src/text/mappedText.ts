@@ -10,6 +10,8 @@ export class MappedText {
   /** Source start / exclusive end of each UTF-16 unit of `text`. */
   readonly starts: number[] = [];
   readonly ends: number[] = [];
+  /** Offsets in `text` where a line break (<br>, a hard break) ends a sentence whatever the punctuation. */
+  readonly breaks: number[] = [];
   private cached: string | undefined = '';
   private last = '';
 
@@ -59,6 +61,13 @@ export class MappedText {
     this.push(' ');
     this.starts.push(this.starts[n - 1]!);
     this.ends.push(this.ends[n - 1]!);
+  }
+
+  /** A line break, heard as a pause: a space, and a sentence boundary after it. */
+  appendBreak(): void {
+    if (this.starts.length === 0) return;
+    this.appendSpace();
+    this.breaks.push(this.starts.length);
   }
 
   private push(value: string): void {

@@ -7,6 +7,7 @@ import { blocksToSegments, type Block } from './segmentBlocks';
 import { commentBlocks } from './comments';
 import { commentSyntaxFor } from './commentSyntax';
 import { lineAt, lineStarts } from './lines';
+import { expandHtml } from './markdown/expandHtml';
 import { parseMarkdown } from './markdown/parse';
 import { walk } from './markdown/walk';
 import { plainBlocks } from './plain';
@@ -19,19 +20,21 @@ const MARKDOWN_IDS = new Set(['markdown']);
 /**
  * One segment per sentence, in document order, non-overlapping.
  *
- * - 'markdown': structure-aware (headings, items, quotes, table cells, alt text; code, HTML,
- *   front matter and definitions skipped).
+ * - 'markdown': structure-aware (headings, items, quotes, table cells, alt text, the visible text
+ *   of HTML; front matter and definitions skipped; code and tables as the options say).
  * - other languages with `commentsOnly` and a known comment syntax: only the comments.
  * - everything else: plain text, paragraphs split at blank lines.
  */
 export function narrate(source: string, opts: NarrateOptions): Segment[] {
-  return blocksToSegments(blocksFor(source, opts));
+  return blocksToSegments(blocksFor(source, opts), opts.emoji ?? 'name');
 }
 
 function blocksFor(source: string, opts: NarrateOptions): Iterable<Block> {
   if (MARKDOWN_IDS.has(opts.languageId)) {
     const { root, bomLength } = parseMarkdown(source);
-    return walk({ source, shift: bomLength }, root, opts);
+    const doc = { source, shift: bomLength };
+    expandHtml(doc, root);
+    return walk(doc, root, opts);
   }
   const syntax = opts.commentsOnly ? commentSyntaxFor(opts.languageId) : undefined;
   return syntax ? commentBlocks(source, syntax) : plainBlocks(source);

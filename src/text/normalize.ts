@@ -1,8 +1,8 @@
 /**
  * Makes text speakable the way a person would read it aloud. Works on spoken text only (segment
  * offsets are computed before this runs). Every rule is a row in RULES, applied in order; each
- * rule is conservative and only substitutes, so no word is ever dropped (emoji and arrows are
- * symbols, not words).
+ * rule is conservative and only substitutes, so no word is ever dropped (emoji, arrows and
+ * bullets are symbols, not words; emoji that stand for a word were named before this runs).
  */
 import { replaceMapped, tidyMapped, unmapped, type MappedString } from './mappedString';
 import { cardinal, digitByDigit, ordinal, year } from './numbers';
@@ -67,6 +67,11 @@ const RULES: readonly Rule[] = [
   [/:\/\/|www\./, re(`${NB}(?:https?|ftp):\\/\\/[^\\s<>()\\[\\]]+|${NB}www\\.[^\\s<>()\\[\\]]+`), (url) => speakUrl(url)],
   // Symbols.
   [/©/, /©/g, () => ' copyright '],
+  // Bullets between items ("Docs • Blog") are a pause, not a word; inside a word ("l·l") they stay.
+  [/[•·▪‣◦⁃∙]/, /\s*[•·▪‣◦⁃∙]+\s*/g, (m, ...rest) => separator(m, rest)],
+  // "!!!!" and "???" are read as one mark.
+  [/[!?]{2}/, /[!?]{2,}/g, (m) => (m.includes('?') ? '?' : '!')],
+  [/\.{4}/, /\.{4,}/g, () => '...'],
   [/[\u00A9-\uFFFF]/, re('[\\p{Extended_Pictographic}\\u{1F1E6}-\\u{1F1FF}\\u{1F3FB}-\\u{1F3FF}\\uFE0F\\u200D\\u20E3]'), () => ''],
   [/->|→|⟶|⇒/, /\s*(?:->|→|⟶|⇒)\s*/g, (m, ...rest) => arrow(m, rest)],
   [/&/, /\s*&\s*/g, () => ' and '],
@@ -99,18 +104,32 @@ function speakUrl(url: string): string {
   return host ? host + trailing : url;
 }
 
+/** The text before and after a match, from a replacer's trailing (offset, whole) arguments. */
+function around(match: string, rest: unknown[]): [before: string, after: string] {
+  const [offset, whole] = rest.slice(-2) as [number, string];
+  return [whole.slice(0, offset), whole.slice(offset + match.length)];
+}
+
 /** "A -> B" → "A to B"; an arrow with nothing on one side (a bullet, a trailing hint) is dropped. */
 function arrow(match: string, rest: unknown[]): string {
-  const [offset, whole] = rest.slice(-2) as [number, string];
-  const before = whole.slice(0, offset).trim();
-  const after = whole.slice(offset + match.length).trim();
-  return before && after ? ' to ' : ' ';
+  const [before, after] = around(match, rest);
+  return before.trim() && after.trim() ? ' to ' : ' ';
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** A bullet between two words is a comma's pause; next to punctuation or at an end it is nothing. */
+function separator(match: string, rest: unknown[]): string {
+  const [before, after] = around(match, rest);
+  const last = before.trimEnd().at(-1) ?? '';
+  const next = after.trimStart()[0] ?? '';
+  if (match.trim() === match && WORD_CHAR.test(before.at(-1) ?? '') && WORD_CHAR.test(after[0] ?? '')) return match;
+  return WORD_CHAR.test(last) && WORD_CHAR.test(next) ? ', ' : ' ';
 }
 
 function abbreviation(match: string, rest: unknown[]): string {
-  const [offset, whole] = rest.slice(-2) as [number, string];
   const words = capitalizeLike(match, ABBREVIATIONS[match.toLowerCase()]!);
-  const atEnd = whole.slice(offset + match.length).trim() === '';
+  const atEnd = around(match, rest)[1].trim() === '';
   return atEnd && match.endsWith('.') ? `${words}.` : words;
 }
 

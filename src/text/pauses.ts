@@ -12,6 +12,8 @@ export const PAUSE_MS = {
   tableRow: 500,
   imageAlt: 300,
   codeAnnouncement: 450,
+  codeLine: 300,
+  tableAnnouncement: 450,
   plain: 450,
   comment: 400,
   /** Added on top of the previous segment's pause at a thematic break (---). */

@@ -9,6 +9,8 @@ export type SegmentKind =
   | 'tableCell'
   | 'imageAlt'
   | 'codeAnnouncement'
+  | 'codeLine'
+  | 'tableAnnouncement'
   | 'plain'
   | 'comment';
 
@@ -35,8 +37,17 @@ export interface SourceMap {
 export interface NarrateOptions {
   /** VS Code language id: 'markdown' gets the Markdown reader, everything else plain text or comments. */
   languageId: string;
-  /** 'announce' emits a "Code block skipped." segment where fenced/indented code was. */
-  codeBlocks: 'skip' | 'announce';
+  /**
+   * Markdown code blocks: 'skip' silently, 'announce' with a "Code block skipped." segment, or 'read' line by
+   * line with identifiers spoken as words.
+   */
+  codeBlocks: 'skip' | 'announce' | 'read';
+  /** Markdown tables: 'read' cell by cell (default), 'skip' silently, or 'announce' with "Table skipped.". */
+  tables?: 'read' | 'skip' | 'announce';
+  /** Say "Heading." before each Markdown heading (default off). */
+  announceHeadings?: boolean;
+  /** Emoji that stand for a word: read by their name (default) or skipped; decorative emoji are never read. */
+  emoji?: 'name' | 'skip';
   /** For code files: read only the comments. Ignored for languages without a known comment syntax. */
   commentsOnly?: boolean;
 }

@@ -1,21 +1,28 @@
+import { speakEmoji } from './emoji/speakEmoji';
 import type { MappedText } from './mappedText';
+import { prefixMapped } from './mappedString';
 import { normalizeMapped } from './normalize';
 import { PAUSE_MS } from './pauses';
-import type { Segment, SegmentKind } from './segment';
+import type { NarrateOptions, Segment, SegmentKind } from './segment';
 import { splitSentences } from './sentences';
 
 /**
  * A unit of text that reads as a whole (a paragraph, a list item's paragraph, a table cell, a
  * comment). Readers (Markdown, plain text, comments) produce blocks; blocks become sentences here.
  */
+type Announcement = 'codeAnnouncement' | 'tableAnnouncement';
+
 export type Block =
-  | { kind: Exclude<SegmentKind, 'codeAnnouncement'>; text: MappedText; pauseAfterMs: number }
+  /** `prefix`: fixed words said before the block's first sentence, e.g. "Heading." */
+  | { kind: Exclude<SegmentKind, Announcement>; text: MappedText; pauseAfterMs: number; prefix?: string | undefined }
   /** Fixed words (not from the source) standing for a source range, e.g. "Code block skipped." */
-  | { kind: 'codeAnnouncement'; words: string; start: number; end: number; pauseAfterMs: number }
+  | { kind: Announcement; words: string; start: number; end: number; pauseAfterMs: number }
   /** Lengthens the pause before whatever comes next (a thematic break). */
   | { kind: 'break'; pauseMs: number };
 
-export function blocksToSegments(blocks: Iterable<Block>): Segment[] {
+export type TextBlock = Extract<Block, { text: MappedText }>;
+
+export function blocksToSegments(blocks: Iterable<Block>, emoji: NonNullable<NarrateOptions['emoji']>): Segment[] {
   const out: Segment[] = [];
   for (const block of blocks) {
     if (block.kind === 'break') {
@@ -23,15 +30,17 @@ export function blocksToSegments(blocks: Iterable<Block>): Segment[] {
       if (last) last.pauseAfterMs += block.pauseMs;
       continue;
     }
-    if (block.kind === 'codeAnnouncement') {
+    if ('words' in block) {
       const { words: text, start, end, kind, pauseAfterMs } = block;
       push(out, { text, start, end, kind, pauseAfterMs, sourceMap: { starts: new Int32Array(text.length).fill(start), ends: new Int32Array(text.length).fill(end) } });
       continue;
     }
     const before = out.length;
     for (const span of splitSentences(block.text)) {
-      const spoken = normalizeMapped(span);
-      if (!/[\p{L}\p{N}]/u.test(spoken.text)) continue;
+      const words = normalizeMapped(speakEmoji(span, emoji));
+      if (!/[\p{L}\p{N}]/u.test(words.text)) continue;
+      // "Heading." stands for the whole heading.
+      const spoken = block.prefix && out.length === before ? prefixMapped(block.prefix, words, span.start, span.end) : words;
       const sourceMap = { starts: Int32Array.from(spoken.starts), ends: Int32Array.from(spoken.ends) };
       push(out, { text: spoken.text, start: span.start, end: span.end, kind: block.kind, pauseAfterMs: PAUSE_MS.sentence, sourceMap });
     }

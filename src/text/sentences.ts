@@ -28,17 +28,29 @@ export function splitSentences(m: MappedText): Span[] {
   // Same length as m.text, so indices stay valid for m.starts / m.ends. Line breaks must go:
   // the segmenter treats "\n" as a sentence end, but in prose it is only a soft wrap.
   const flat = m.text.replace(/\s/g, ' ');
+  const spans: Span[] = [];
+  let from = 0;
+  for (const to of [...m.breaks, flat.length]) {
+    spans.push(...splitLine(m, flat, from, to));
+    from = to;
+  }
+  return spans;
+}
+
+/** The sentences of flat[start, end), a stretch without hard line breaks. */
+function splitLine(m: MappedText, flat: string, start: number, end: number): Span[] {
+  const line = flat.slice(start, end);
   // Most blocks (headings, items, cells) have no terminator before their end: skip the segmenter.
-  if (!MAYBE_SENTENCE_END.test(flat.trimEnd().slice(0, -1))) {
-    const span = toSpan(m, flat, 0, flat.length);
+  if (!MAYBE_SENTENCE_END.test(line.trimEnd().slice(0, -1))) {
+    const span = toSpan(m, flat, start, end);
     return span ? [span] : [];
   }
   const spans: Span[] = [];
   let from = -1;
-  for (const { index, segment } of segmenter.segment(flat)) {
-    if (from < 0) from = index;
-    const to = index + segment.length;
-    if (to < flat.length && NO_BREAK_AFTER.test(segment.trimEnd())) continue;
+  for (const { index, segment } of segmenter.segment(line)) {
+    if (from < 0) from = start + index;
+    const to = start + index + segment.length;
+    if (to < end && NO_BREAK_AFTER.test(segment.trimEnd())) continue;
     const span = toSpan(m, flat, from, to);
     if (span) spans.push(span);
     from = -1;

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { BackendChoice } from '../shared/protocol';
+import type { NarrateOptions } from '../text/narrate';
 import { MAX_SPEED, MIN_SPEED } from '../audio/timeStretch';
 
 export const SECTION = 'pocketReader';
@@ -21,8 +22,14 @@ export interface PocketReaderConfig {
   lsdSteps: number;
   /** What the editor highlights: the word being spoken (where the model set has word timing) or the sentence. */
   highlight: 'word' | 'sentence';
-  /** Markdown code blocks: skipped silently or announced. */
-  codeBlocks: 'skip' | 'announce';
+  /** Markdown code blocks: skipped silently, announced, or read line by line. */
+  codeBlocks: NarrateOptions['codeBlocks'];
+  /** Markdown tables: read cell by cell, skipped, or announced. */
+  tables: NonNullable<NarrateOptions['tables']>;
+  /** Say "Heading." before each heading. */
+  announceHeadings: boolean;
+  /** Emoji that stand for a word: read by name or skipped. */
+  emoji: NonNullable<NarrateOptions['emoji']>;
   backend: BackendChoice;
   /** Backbone threads; 0 = automatic. */
   threads: number;
@@ -40,22 +47,28 @@ export function readConfig(): PocketReaderConfig {
     const v = Number(c.get<number>(key, def));
     return Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : def;
   };
-  const codeBlocks = c.get<string>('codeBlocks', 'skip');
-  const backend = c.get<string>('backend', 'auto');
   return {
     modelPath: (c.get<string>('modelPath', '') ?? '').trim(),
     voice: (c.get<string>('voice', 'alba') ?? '').trim() || 'alba',
     speed: num('speed', 1, MIN_SPEED, MAX_SPEED),
     temperature: num('temperature', 0.3, 0, 2),
     lsdSteps: Math.round(num('lsdSteps', 1, 1, 16)),
-    highlight: c.get<string>('highlight', 'word') === 'sentence' ? 'sentence' : 'word',
-    codeBlocks: codeBlocks === 'announce' ? 'announce' : 'skip',
-    backend: backend === 'coreml' || backend === 'onnx' ? backend : 'auto',
+    highlight: oneOf(c.get<unknown>('highlight'), ['word', 'sentence'] as const),
+    codeBlocks: oneOf(c.get<unknown>('codeBlocks'), ['skip', 'announce', 'read'] as const),
+    tables: oneOf(c.get<unknown>('tables'), ['read', 'skip', 'announce'] as const),
+    announceHeadings: c.get<unknown>('announceHeadings') === true,
+    emoji: oneOf(c.get<unknown>('emoji'), ['name', 'skip'] as const),
+    backend: oneOf<BackendChoice>(c.get<unknown>('backend'), ['auto', 'coreml', 'onnx']),
     threads: Math.round(num('threads', 0, 0, 64)),
     player: (c.get<string>('player', 'auto') ?? 'auto').trim() || 'auto',
     coremlComputeUnits: stringMap(c.get<unknown>('coremlComputeUnits', {})),
     engineIdleMinutes: num('engineIdleMinutes', 5, 0, 1440),
   };
+}
+
+/** The setting if it is one of `values`, else the first (the default): settings.json is hand-edited. */
+function oneOf<T extends string>(v: unknown, values: readonly [T, ...T[]]): T {
+  return values.includes(v as T) ? (v as T) : values[0];
 }
 
 /** Keeps the string entries of a settings object (settings.json is hand-edited; anything else is dropped). */

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { commentSyntaxFor } from '../text/commentSyntax';
-import { narrate, segmentAt, type Segment } from '../text/narrate';
+import { narrate, segmentAt, type NarrateOptions, type Segment } from '../text/narrate';
 import { shiftSegment } from '../text/segment';
 import { paragraphAt } from '../text/paragraph';
 import { isHuge, looksBinary } from '../text/readable';
@@ -35,7 +35,13 @@ export async function buildTarget(
     errors.info('EMPTY_DOCUMENT', `${fileName(document)} is empty: there is nothing to read.`);
     return undefined;
   }
-  const opts = { languageId: document.languageId, codeBlocks: cfg.codeBlocks };
+  const opts: NarrateOptions = {
+    languageId: document.languageId,
+    codeBlocks: cfg.codeBlocks,
+    tables: cfg.tables,
+    announceHeadings: cfg.announceHeadings,
+    emoji: cfg.emoji,
+  };
   const picked = selections.filter((s) => !s.isEmpty).sort((a, b) => a.start.compareTo(b.start));
   const useSelection = mode === 'selection' || (mode === 'selectionOrDocument' && picked.length > 0);
 

@@ -10,6 +10,7 @@ import { Highlighter } from './highlighter';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
 import type { Services } from './services';
+import type { Segment } from '../text/narrate';
 
 interface Active {
   session: ReadingSession;
@@ -35,12 +36,15 @@ export interface ReaderTestState {
   engineRunning: boolean;
   enginePid: number | undefined;
   engineRestarts: number;
+  /** What the latest read speaks (document offsets), kept after it ends. */
+  lastRead: Segment[];
 }
 
 export class Reader implements vscode.Disposable {
   private active: Active | undefined;
   /** Bumped by every read/stop, so a slow read that was overtaken does not start. */
   private generation = 0;
+  private lastRead: Segment[] = [];
 
   constructor(private readonly svc: Services) {}
 
@@ -55,6 +59,7 @@ export class Reader implements vscode.Disposable {
     const cfg = readConfig();
     const target = await buildTarget(editor.document, editor.selections, mode, cfg, this.svc.errors);
     if (!target || gen !== this.generation) return;
+    this.lastRead = target.segments;
 
     let modelDir: string | undefined;
     try {
@@ -153,6 +158,7 @@ export class Reader implements vscode.Disposable {
       engineRunning: this.svc.engine.current?.running ?? false,
       enginePid: this.svc.engine.current?.pid,
       engineRestarts: this.svc.engine.current?.restarts ?? 0,
+      lastRead: this.lastRead,
     };
   }
 

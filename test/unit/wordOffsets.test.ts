@@ -1,6 +1,7 @@
 // Every word the model speaks maps back to where it is written: through the SentencePiece pieces of its chunk,
 // text preparation and chunking (request offsets), and narration and normalisation (document offsets), for Markdown
-// with CRLF line ends, emoji, precomposed and decomposed accents, hyphens, apostrophes and expanded numbers.
+// with CRLF line ends, emoji read by name, precomposed and decomposed accents, hyphens, apostrophes and expanded
+// numbers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import path from 'node:path';
@@ -30,7 +31,7 @@ const DOC = [
 /** [word as spoken, document text it highlights] for every word, in order. */
 const EXPECTED = [
   ['Café', 'Café'], ['naïve', 'naïve'],
-  ['The', 'The'], ['re-read', 're-read'], ['résumé', 'résumé'], ['costs', 'costs'],
+  ['The', 'The'], ['re-read', 're-read'], ['résumé', 'résumé'], ['grinning', '😀'], ['face', '😀'], ['costs', 'costs'],
   ['three', '$3.50'], ['dollars', '$3.50'], ['and', '$3.50'], ['fifty', '$3.50'], ['cents', '$3.50'],
   ["isn't", "isn't"], ['it', 'it'],
   ['A', 'A'], ['sentence', 'sentence'], ['that', 'that'], ['wraps', 'wraps'], ['onto', 'onto'], ['a', 'a'], ['second', 'second'],

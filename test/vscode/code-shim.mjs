@@ -3,7 +3,7 @@
 // VS Code CLI arguments into a run of codeServerRunner.mjs (code-server + headless chromium, see there).
 //   --extensionTestsPath=… --extensionDevelopmentPath=… <folder> [--disable-extensions] [--extensions-dir=…]
 // Without --extensionTestsPath the arguments go straight to code-server (--version, --install-extension, …).
-// Config (env): POCKET_READER_VSCODE_RIG (default <project>/.vscode-test/rig), POCKET_READER_VSCODE_TIMEOUT_S (180),
+// Config (env): POCKET_READER_VSCODE_RIG (default <project>/.vscode-test/rig), POCKET_READER_VSCODE_TIMEOUT_S (600),
 // POCKET_READER_VSCODE_VERBOSE=1, CHROMIUM (/usr/bin/chromium). The whole environment reaches the extension host.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -45,7 +45,8 @@ const code = await runExtensionTests({
   // --disable-extensions: a fresh empty extensions dir (the default); else honour --extensions-dir like VS Code does.
   extensionsDir: disableExtensions ? undefined : values('extensions-dir')[0],
   rigDir,
-  timeoutS: Number(process.env.POCKET_READER_VSCODE_TIMEOUT_S) || 180,
+  // A whole-run guard only (each test has its own timeout): a loaded 2-core machine needs ~1 min just to open the workbench.
+  timeoutS: Number(process.env.POCKET_READER_VSCODE_TIMEOUT_S) || 600,
   verbose: !!process.env.POCKET_READER_VSCODE_VERBOSE,
 });
 process.exit(code);

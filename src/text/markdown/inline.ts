@@ -20,8 +20,8 @@ const ALERT = /^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]/i;
 
 /**
  * Flattens phrasing content (a paragraph, heading or cell) into spoken text. Markup disappears
- * because only values are kept; link text is read, never the URL; inline HTML and footnote
- * references are dropped.
+ * because only values are kept; link text is read, never the URL; a line break is a pause;
+ * footnote references are dropped. Inline HTML was expanded into these nodes (expandHtml).
  */
 export function phrasingText(doc: Doc, nodes: readonly PhrasingContent[], out = new MappedText()): MappedText {
   for (const node of nodes) appendPhrasing(doc, node, out);
@@ -83,11 +83,7 @@ function appendPhrasing(doc: Doc, node: PhrasingContent, out: MappedText): void 
       appendAlt(doc, node, out);
       return;
     case 'break':
-      out.appendSpace();
-      return;
-    case 'html':
-      // Tags are dropped but a <br> still separates the words either side of it.
-      if (/^<br\b/i.test(node.value)) out.appendSpace();
+      out.appendBreak();
       return;
     case 'footnoteReference':
       return;

@@ -1,23 +1,29 @@
-import type { Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
+import type { Heading, Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
 import type { Block } from '../segmentBlocks';
 import { MappedText } from '../mappedText';
 import { PAUSE_MS } from '../pauses';
 import type { NarrateOptions } from '../segment';
+import { isBadge } from './badges';
+import { codeLines } from './codeLines';
 import { appendAlt, phrasingText, range, type Doc } from './inline';
 
 /** The kind a paragraph takes from its nearest container: "> - item" is a list item. */
 type ProseKind = 'paragraph' | 'listItem' | 'quote';
 
 export const CODE_ANNOUNCEMENT = 'Code block skipped.';
+export const TABLE_ANNOUNCEMENT = 'Table skipped.';
+export const HEADING_ANNOUNCEMENT = 'Heading.';
 
 /**
- * Walks the tree in document order and returns blocks. Code, HTML, front matter and link or
- * footnote definitions produce nothing (or an announcement for code); footnote bodies are read
- * where they are written, without their "[^1]:" label. Iterative, with an explicit stack, so
- * thousands of nested quotes or lists cannot overflow the call stack.
+ * Walks the tree in document order and returns blocks. HTML must have been expanded into mdast
+ * (expandHtml); front matter and link or footnote definitions produce nothing; code and tables
+ * follow the options; footnote bodies are read where they are written, without their "[^1]:"
+ * label. Iterative, with an explicit stack, so thousands of nested quotes or lists cannot overflow
+ * the call stack.
  */
 export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
   const blocks: Block[] = [];
+  const urlOf = definitionUrls(root);
   const stack: [Nodes, ProseKind][] = [[root, 'paragraph']];
   const pushChildren = (children: readonly Nodes[], kind: ProseKind) => {
     for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, kind]);
@@ -36,22 +42,23 @@ export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
       case 'listItem':
         pushChildren(node.children, 'listItem');
         break;
-      case 'heading': {
-        // "# Tool [![Build](…)](…)": the badges are decoration once the heading has words of its own.
-        const words = node.children.filter((child) => !imagesOnly([child]));
-        const children = words.some((child) => child.type !== 'text' || child.value.trim()) ? words : node.children;
-        blocks.push({ kind: 'heading', text: phrasingText(doc, children), pauseAfterMs: PAUSE_MS.heading });
+      case 'heading':
+        blocks.push(heading(doc, node, opts));
+        break;
+      case 'paragraph':
+        blocks.push(...paragraph(doc, node, kind, urlOf));
+        break;
+      case 'table': {
+        const r = range(doc, node);
+        if (opts.tables === 'announce' && r) {
+          blocks.push({ kind: 'tableAnnouncement', words: TABLE_ANNOUNCEMENT, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.tableAnnouncement });
+        } else if (opts.tables !== 'skip') blocks.push(...table(doc, node));
         break;
       }
-      case 'paragraph':
-        blocks.push(...paragraph(doc, node, kind));
-        break;
-      case 'table':
-        blocks.push(...table(doc, node));
-        break;
       case 'code': {
         const r = range(doc, node);
-        if (opts.codeBlocks === 'announce' && r) {
+        if (opts.codeBlocks === 'read') blocks.push(...codeLines(doc, node));
+        else if (opts.codeBlocks === 'announce' && r) {
           blocks.push({ kind: 'codeAnnouncement', words: CODE_ANNOUNCEMENT, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.codeAnnouncement });
         }
         break;
@@ -60,7 +67,7 @@ export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
         blocks.push({ kind: 'break', pauseMs: PAUSE_MS.thematicBreak });
         break;
       default:
-        // html, yaml, toml, definition: markup, not prose.
+        // yaml, toml, definition: markup, not prose.
         break;
     }
   }
@@ -73,11 +80,34 @@ const PROSE_PAUSE: Record<ProseKind, number> = {
   quote: PAUSE_MS.quote,
 };
 
-function* paragraph(doc: Doc, node: Paragraph, kind: ProseKind): Generator<Block> {
+function heading(doc: Doc, node: Heading, opts: NarrateOptions): Block {
+  // "# Tool [![Build](…)](…)": the badges are decoration once the heading has words of its own.
+  const words = node.children.filter((child) => !imagesOnly([child]));
+  const children = words.some((child) => child.type !== 'text' || child.value.trim()) ? words : node.children;
+  const prefix = opts.announceHeadings ? HEADING_ANNOUNCEMENT : undefined;
+  return { kind: 'heading', text: phrasingText(doc, children), pauseAfterMs: PAUSE_MS.heading, prefix };
+}
+
+/** Resolves a node's URL: its own, or its reference's definition ("[![Build][b]][ci]" … "[b]: https://…"). */
+type UrlOf = (node: ImageNode | LinkNode) => string | undefined;
+
+function definitionUrls(root: Nodes): UrlOf {
+  const defs = new Map<string, string>();
+  const stack: Nodes[] = [root];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    if (n.type === 'definition') defs.set(n.identifier, n.url);
+    else if ('children' in n) stack.push(...(n.children as Nodes[]));
+  }
+  return (node) => ('url' in node ? node.url : defs.get(node.identifier));
+}
+
+function* paragraph(doc: Doc, node: Paragraph, kind: ProseKind, urlOf: UrlOf): Generator<Block> {
   const images = imagesOnly(node.children);
   if (images) {
-    // A row of badges or a lone screenshot: each alt is its own short utterance, not one run-on sentence.
-    for (const image of images) {
+    // A row of badges or a lone screenshot: each alt is its own short utterance, not one run-on sentence; status
+    // badges (a badge service's image, or an image linking to CI) are silent, in Markdown as in HTML.
+    for (const { image, link } of images) {
+      if (isBadge(urlOf(image) ?? '', link && urlOf(link))) continue;
       const text = new MappedText();
       appendAlt(doc, image, text);
       if (text.length > 0) yield { kind: 'imageAlt', text, pauseAfterMs: PAUSE_MS.imageAlt };
@@ -88,17 +118,18 @@ function* paragraph(doc: Doc, node: Paragraph, kind: ProseKind): Generator<Block
 }
 
 type ImageNode = Extract<PhrasingContent, { type: 'image' | 'imageReference' }>;
+type LinkNode = Extract<PhrasingContent, { type: 'link' | 'linkReference' }>;
 
-/** The images of a paragraph made of nothing but images (possibly linked) and whitespace, else undefined. */
-function imagesOnly(nodes: readonly PhrasingContent[]): ImageNode[] | undefined {
-  const images: ImageNode[] = [];
+/** The images (with the link around each) of a paragraph made of nothing but images and whitespace, else undefined. */
+function imagesOnly(nodes: readonly PhrasingContent[], link?: LinkNode): { image: ImageNode; link?: LinkNode }[] | undefined {
+  const images: { image: ImageNode; link?: LinkNode }[] = [];
   for (const node of nodes) {
-    if (node.type === 'image' || node.type === 'imageReference') images.push(node);
+    if (node.type === 'image' || node.type === 'imageReference') images.push({ image: node, link });
     else if (node.type === 'link' || node.type === 'linkReference') {
-      const inner = imagesOnly(node.children);
+      const inner = imagesOnly(node.children, node);
       if (!inner) return undefined;
       images.push(...inner);
-    } else if (node.type === 'break' || node.type === 'html' || (node.type === 'text' && node.value.trim() === '')) continue;
+    } else if (node.type === 'break' || (node.type === 'text' && node.value.trim() === '')) continue;
     else return undefined;
   }
   return images.length > 0 ? images : undefined;

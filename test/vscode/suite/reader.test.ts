@@ -6,27 +6,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { decodeWav } from '../../../src/audio/wav';
-import { useTinyModel, type ReaderTestState } from './settings';
+import { state, waitFor } from './readerState';
+import { useTinyModel } from './settings';
 import { skip, test } from './harness';
 import { screenshotThemes } from './page';
 
 const EXTENSION_ID = 'pocket-reader.pocket-reader';
 
 
-const state = async () => (await vscode.commands.executeCommand<ReaderTestState>('pocketReader._testState'))!;
 const run = (id: string, ...args: unknown[]) => vscode.commands.executeCommand(`pocketReader.${id}`, ...args);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, pred: (s: ReaderTestState) => boolean, timeoutMs = 60_000): Promise<ReaderTestState> {
-  const t0 = Date.now();
-  let s = await state();
-  while (!pred(s)) {
-    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}; last state ${JSON.stringify(s)}`);
-    await sleep(50);
-    s = await state();
-  }
-  return s;
-}
 
 function alive(pid: number): boolean {
   try {

@@ -1,0 +1,45 @@
+/**
+ * CLDR short names of emoji ("❤️" → "red heart") from emojibase-data, keyed by locale. English is the only
+ * one wired; emojibase-data ships the same file for fr, de, it, pt and es when narration becomes per-language.
+ */
+import en from 'emojibase-data/en/compact.json';
+
+export type EmojiLocale = 'en';
+
+/** The fields used here (scripts/build.mjs strips the rest from the bundle). */
+interface EmojiEntry {
+  label: string;
+  unicode: string;
+  /** Unicode emoji group; absent for components such as lone regional indicators. */
+  group?: number;
+}
+
+export interface EmojiName {
+  name: string;
+  /** In the "Symbols" group: arrows, geometric shapes, ©, ™ — typography more often than a word. */
+  symbol: boolean;
+}
+
+const DATA: Record<EmojiLocale, readonly EmojiEntry[]> = { en };
+const GROUP_COMPONENT = 2;
+const GROUP_SYMBOLS = 8;
+const tables = new Map<EmojiLocale, Map<string, EmojiName>>();
+
+/** The lookup key of an emoji sequence: without presentation selectors and skin tones ("👍🏽" → "👍"). */
+export function emojiKey(sequence: string): string {
+  return sequence.replace(/[\uFE0E\uFE0F\u{1F3FB}-\u{1F3FF}]/gu, '');
+}
+
+export function emojiName(sequence: string, locale: EmojiLocale): EmojiName | undefined {
+  let table = tables.get(locale);
+  if (!table) {
+    table = new Map();
+    for (const e of DATA[locale]) {
+      if (e.group === undefined || e.group === GROUP_COMPONENT) continue;
+      // "flag: Portugal", "keycap: 1": the colon is notation, not speech.
+      table.set(emojiKey(e.unicode), { name: e.label.replace(/:/g, ''), symbol: e.group === GROUP_SYMBOLS });
+    }
+    tables.set(locale, table);
+  }
+  return table.get(emojiKey(sequence));
+}
