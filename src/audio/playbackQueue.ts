@@ -1,7 +1,7 @@
 // Between synthesis and the sink. Synthesis appends chunks; the queue feeds the sink (respecting its backpressure),
-// tells synthesis when it may run ahead (lookahead in segments), maps the sink's clock back to chunks so highlight
-// events follow what is *heard*, and keeps recent audio so next()/previous() jump without re-synthesis. A jump kills
-// the current sink and starts a fresh one at the target: the old player holds seconds of audio in its pipe.
+// tells synthesis when it may run ahead (lookahead in segments), maps the sink's clock back to chunks and words so
+// highlight events follow what is *heard*, and keeps recent audio so next()/previous() jump without re-synthesis.
+// A jump kills the current sink and starts a fresh one at the target: the old player holds seconds of audio in its pipe.
 import { EventEmitter } from 'node:events';
 import type { AudioSink, SinkEnd } from './sink';
 import { DEFAULT_SAMPLE_RATE } from './wav';

@@ -75,7 +75,7 @@ export class EngineHost {
       (r) => {
         this.log(`engine ready: ${r.backend} backend, model ${path.basename(modelDir)} loaded in ${Math.round(r.loadMs)} ms (waited ${Math.round(performance.now() - t0)} ms)${r.note ? ` — ${r.note}` : ''}`);
         if (wantWords && !r.info.wordTimestamps) {
-          const why = r.backend === 'coreml' ? 'the CoreML models do not expose attention' : 'no timestamp heads are known for this model set';
+          const why = r.backend === 'coreml' ? 'the CoreML models do not expose attention' : 'no timestamp heads are known for this model set (models/timestamp-heads.json), or its backbone graph has no attention Softmax to tap';
           this.log(`word highlighting is not available (${why}); highlighting sentences`);
         }
       },
