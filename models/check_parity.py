@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Proves models/pocket_ref equals the official Pocket TTS implementation: loads the official
-tiny model (../shared/models/tiny-parity) into our modules and replays its golden outputs.
+tiny model (../shared/models/tiny-parity) into our modules, replays its golden outputs and remakes its voice from
+voice_prompt_audio.npy with our Mimi encoder.
 Exit 0 = parity, 1 = mismatch; skips (exit 0) when the fixture is absent."""
 import json
 import os
@@ -17,10 +18,11 @@ from pocket_ref import config, safetensors_io  # noqa: E402
 from pocket_ref.generation import generate_chunk, voice_state_from_kv  # noqa: E402
 from pocket_ref.loading import build, load_official  # noqa: E402
 from pocket_ref.text import split_into_best_sentences  # noqa: E402
-from pocket_ref.generation import frames_after_eos_for  # noqa: E402
+from pocket_ref.generation import frames_after_eos_for, prefill_voice  # noqa: E402
+from pocket_ref.mimi_encoder import MimiEncoder, speaker_conditioning  # noqa: E402
 
 FIXTURE = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "models", "tiny-parity"))
-TOL = {"latents": 1e-4, "pcm": 1e-4, "eos_logits": 1e-3}
+TOL = {"latents": 1e-4, "pcm": 1e-4, "eos_logits": 1e-3, "voice": 1e-4}
 
 
 def main():
@@ -31,13 +33,23 @@ def main():
     t0 = time.time()
     cfg = config.from_tiny_parity_yaml()
     flow_lm, mimi = build(cfg)
-    load_official(flow_lm, mimi, safetensors_io.load(os.path.join(FIXTURE, "model.safetensors")))
-    voice = voice_state_from_kv(safetensors_io.load(os.path.join(FIXTURE, "voice.safetensors")),
-                                cfg.flow_lm.num_layers)
+    sd = safetensors_io.load(os.path.join(FIXTURE, "model.safetensors"))
+    load_official(flow_lm, mimi, sd)
+    kv = safetensors_io.load(os.path.join(FIXTURE, "voice.safetensors"))
+    voice = voice_state_from_kv(kv, cfg.flow_lm.num_layers)
     import sentencepiece as spm
     sp = spm.SentencePieceProcessor(model_file=os.path.join(FIXTURE, "tokenizer.model"))
     ok = True
     worst = {k: 0.0 for k in TOL}
+    # The voice file was made by get_state_for_audio_prompt(voice_prompt_audio.npy): remake it.
+    encoder = MimiEncoder(cfg.mimi).eval()
+    encoder.load_state_dict({k: torch.from_numpy(sd[f"mimi.{k}"].copy()) for k in encoder.state_dict()}, strict=True)
+    audio = torch.from_numpy(np.load(os.path.join(FIXTURE, "voice_prompt_audio.npy"))).view(1, 1, -1)
+    with torch.no_grad():
+        cond = torch.cat([flow_lm.bos_before_voice, speaker_conditioning(flow_lm, encoder, audio)], dim=1)
+        for i, (cache, _) in enumerate(prefill_voice(flow_lm, cond)):
+            want = kv[f"transformer.layers.{i}.self_attn/cache"]
+            worst["voice"] = max(worst["voice"], float(np.abs(cache.numpy() - want).max()) if cache.shape == want.shape else np.inf)
     gold_root = os.path.join(FIXTURE, "golden")
     for name in sorted(os.listdir(gold_root)):
         gdir = os.path.join(gold_root, name)

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Generates the project's own random-weight Pocket TTS model in the community ONNX export
-contract (same files/graphs/bundle.json as ../shared/models/tiny-parity), the same weights in the
+contract (same files/graphs/bundle.json as ../shared/models/tiny-parity, the voice encoder included), the same weights in the
 CoreML v2 step contract as ONNX (DIR/coreml/, see pocket_ref/export_coreml.py), plus, for `tiny`,
 reference outputs from the PyTorch streaming loop.
 
@@ -24,6 +24,7 @@ import torch.nn.functional as F  # noqa: E402
 from pocket_ref import config, export, export_coreml, init_weights, reference, safetensors_io, timestamps, tokenizer  # noqa: E402
 from pocket_ref.generation import prefill_voice  # noqa: E402
 from pocket_ref.loading import build  # noqa: E402
+from pocket_ref.mimi_encoder import MimiEncoder  # noqa: E402
 from pocket_ref.text import split_into_best_sentences  # noqa: E402
 
 VOICE = "alba"
@@ -83,8 +84,11 @@ def main():
 
     flow_lm, mimi = build(cfg)
     init_weights.randomize(flow_lm, mimi, a.seed)
+    encoder = MimiEncoder(cfg.mimi).eval()
+    init_weights.randomize_encoder(encoder, a.seed + 3)
     log(f"weights: {sum(p.numel() for p in flow_lm.parameters()) / 1e6:.1f}M flow_lm, "
-        f"{sum(p.numel() for p in mimi.parameters()) / 1e6:.1f}M mimi decoder", t0)
+        f"{sum(p.numel() for p in mimi.parameters()) / 1e6:.1f}M mimi decoder, "
+        f"{sum(p.numel() for p in encoder.parameters()) / 1e6:.1f}M voice encoder", t0)
 
     # Voice = KV state of [bos_before_voice] + N random "Mimi latents" through speaker_proj,
     # prefilled by our FlowLM exactly like get_state_for_audio_prompt.
@@ -115,8 +119,10 @@ def main():
     log(f"last conv gain: PCM std {std0:.3g} -> {std1:.3g}", t0)
 
     fm, mm = export.export_all(cfg, flow_lm, mimi, out)
+    export.export_encoder(cfg, flow_lm, encoder, out)
     log("onnx exported: " + ", ".join(f"{n} {os.path.getsize(os.path.join(out, n)) / 1e6:.1f} MB" for n in
-                                       ("text_conditioner.onnx", "flow_lm_main.onnx", "flow_lm_flow.onnx", "mimi_decoder.onnx")), t0)
+                                       ("text_conditioner.onnx", "flow_lm_main.onnx", "flow_lm_flow.onnx", "mimi_decoder.onnx",
+                                        "mimi_encoder.onnx")), t0)
     # The CoreML step contract (as ONNX) for the CoreML backend's tests; before bundle.json, which marks "complete".
     cm = export_coreml.export_coreml(cfg, flow_lm, mimi, out, os.path.join(out, "tokenizer.model"),
                                      os.path.join(out, "voices", f"{VOICE}.safetensors"), cond)
@@ -134,6 +140,7 @@ def main():
                 n = name if lsd == 1 else f"{name}_lsd{lsd}"
                 summary[n] = reference.write_reference(ref_root, n, text, sp, flow_lm, mimi, voice,
                                                        REF_MAX_TOKENS, lsd, a.seed, VOICE)
+        summary["voice_clone"] = reference.write_clone_reference(ref_root, flow_lm, encoder, cfg.mimi.frame_size, a.seed + 4)
         heads = timestamps.heads_for(f"pocket_reader_{a.size}", os.path.join(HERE, "timestamp-heads.json"))
         for name, text in WORD_REFERENCES:
             summary[f"words/{name}"] = timestamps.write_word_reference(

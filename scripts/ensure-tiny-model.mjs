@@ -7,9 +7,12 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'models', 'generated', 'tiny');
 const generator = path.join(root, 'models', 'generate.py');
-// bundle.json is written last; coreml/ (the CoreML step contract) and the word-timing references came later, so an
-// older tiny set regenerates.
-const complete = ['bundle.json', 'coreml/mimi_decoder.onnx', 'reference/words/paragraph/info.json'].every((f) => existsSync(path.join(out, f)));
+// bundle.json is written last; coreml/ (the CoreML step contract), the voice encoder and the word-timing references
+// came later, so an older tiny set regenerates (with the same weights and references: each addition draws from its own
+// generator).
+const complete = ['bundle.json', 'coreml/mimi_decoder.onnx', 'mimi_encoder.onnx', 'reference/words/paragraph/info.json'].every((f) =>
+  existsSync(path.join(out, f)),
+);
 if (complete || !existsSync(generator)) process.exit(0);
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const probe = spawnSync(python, ['-c', 'import torch, onnx, sentencepiece'], { stdio: 'ignore' });

@@ -5,6 +5,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
+from .mimi_encoder import speaker_conditioning
+
 FLOW_OPSET = 14  # text_conditioner / flow_lm_main / flow_lm_flow, as in the community export
 MIMI_OPSET = 17
 
@@ -135,6 +137,18 @@ class MimiDecoderGraph(nn.Module):
         return (audio,) + tuple(new.get(p, st[p]) for p in self.paths)
 
 
+class VoiceEncoderGraph(nn.Module):
+    """mimi_encoder.onnx: audio [1, 1, N] (N whole frames) -> speaker conditioning [1, N / frame_size, D]."""
+
+    def __init__(self, flow_lm, encoder):
+        super().__init__()
+        self.flow_lm = flow_lm
+        self.encoder = encoder
+
+    def forward(self, audio):
+        return speaker_conditioning(self.flow_lm, self.encoder, audio)
+
+
 # ---------------------------------------------------------------- export
 
 def _export(module, args, path, input_names, output_names, dynamic_axes, opset):
@@ -195,3 +209,12 @@ def export_all(cfg, flow_lm, mimi, out_dir):
             ["audio_frame"] + [e["output_name"] for e in mm],
             {"latent": {1: "seq_len"}, "audio_frame": {2: "audio_len"}}, MIMI_OPSET)
     return fm, mm
+
+
+@torch.no_grad()
+def export_encoder(cfg, flow_lm, encoder, out_dir):
+    """The voice encoder with a dynamic audio length (traced at 3 frames, run at any number)."""
+    import os
+    _export(VoiceEncoderGraph(flow_lm, encoder).eval(), (torch.zeros(1, 1, 3 * cfg.mimi.frame_size),),
+            os.path.join(out_dir, "mimi_encoder.onnx"), ["audio"], ["latents"],
+            {"audio": {2: "audio_len"}, "latents": {1: "frames"}}, MIMI_OPSET)

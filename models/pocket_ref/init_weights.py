@@ -21,17 +21,7 @@ def randomize(flow_lm, mimi, seed):
     rn = lambda *s: torch.randn(*s, generator=g)
     ru = lambda *s: torch.rand(*s, generator=g)
     for mod in (flow_lm, mimi):
-        for m in mod.modules():  # default init under our own generator (deterministic per seed)
-            if isinstance(m, (nn.Linear, nn.Conv1d, nn.ConvTranspose1d)):
-                fan_in = m.weight[0].numel() if not isinstance(m, nn.ConvTranspose1d) else m.weight.shape[0] // m.groups * m.weight.shape[2]
-                bound = 1.0 / max(fan_in, 1) ** 0.5
-                m.weight.copy_((ru(*m.weight.shape) * 2 - 1) * bound)
-                if m.bias is not None:
-                    m.bias.copy_((ru(*m.bias.shape) * 2 - 1) * bound)
-            elif isinstance(m, nn.LayerNorm) or (hasattr(m, "weight") and type(m).__name__ == "HeadLayerNorm"):
-                if getattr(m, "weight", None) is not None:
-                    m.weight.copy_(1 + 0.1 * rn(*m.weight.shape))
-                    m.bias.copy_(0.1 * rn(*m.bias.shape))
+        _default_init(mod, rn, ru)
     c = flow_lm.cfg
     flow_lm.conditioner.embed.weight.copy_(rn(c.n_bins + 1, c.d_model))
     flow_lm.bos_emb.copy_(rn(c.ldim))
@@ -56,6 +46,34 @@ def randomize(flow_lm, mimi, seed):
     for mod in (flow_lm, mimi):
         for t in list(mod.parameters()) + list(mod.buffers()):
             t.copy_(_bf16(t))
+
+
+def _default_init(mod, rn, ru):
+    """Default init under our own generator (deterministic per seed)."""
+    for m in mod.modules():
+        if isinstance(m, (nn.Linear, nn.Conv1d, nn.ConvTranspose1d)):
+            fan_in = m.weight[0].numel() if not isinstance(m, nn.ConvTranspose1d) else m.weight.shape[0] // m.groups * m.weight.shape[2]
+            bound = 1.0 / max(fan_in, 1) ** 0.5
+            m.weight.copy_((ru(*m.weight.shape) * 2 - 1) * bound)
+            if m.bias is not None:
+                m.bias.copy_((ru(*m.bias.shape) * 2 - 1) * bound)
+        elif isinstance(m, nn.LayerNorm) or (hasattr(m, "weight") and type(m).__name__ == "HeadLayerNorm"):
+            if getattr(m, "weight", None) is not None:
+                m.weight.copy_(1 + 0.1 * rn(*m.weight.shape))
+                m.bias.copy_(0.1 * rn(*m.bias.shape))
+
+
+@torch.no_grad()
+def randomize_encoder(encoder, seed):
+    """The voice encoder, from a generator of its own: the rest of the model and its references stay as they were."""
+    g = torch.Generator().manual_seed(seed)
+    rn = lambda *s: torch.randn(*s, generator=g)
+    _default_init(encoder, rn, lambda *s: torch.rand(*s, generator=g))
+    for layer in encoder.encoder_transformer.transformer.layers:
+        for ls in (layer.layer_scale_1, layer.layer_scale_2):
+            ls.scale.copy_(0.1 + 0.02 * rn(ls.scale.shape[0]))
+    for t in list(encoder.parameters()) + list(encoder.buffers()):
+        t.copy_(_bf16(t))
 
 
 @torch.no_grad()

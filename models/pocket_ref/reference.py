@@ -2,9 +2,15 @@
 import json
 import os
 
-import numpy as np
+import math
 
-from .generation import frames_after_eos_for, generate_chunk
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import safetensors_io
+from .generation import frames_after_eos_for, generate_chunk, prefill_voice
+from .mimi_encoder import speaker_conditioning
 from .text import split_into_best_sentences
 
 
@@ -45,3 +51,25 @@ def write_reference(out_dir, name, text, sp, flow_lm, mimi, voice, max_tokens, l
     return {"chunks": len(chunks), "frames": int(lat.shape[0]), "eos_steps": [c["first_eos_step"] for c in chunks],
             "pcm_absmax": float(np.abs(pcm).max()) if pcm.size else 0.0,
             "pcm_std": float(pcm.std()) if pcm.size else 0.0}
+
+
+@torch.no_grad()
+def write_clone_reference(out_dir, flow_lm, encoder, frame_size, seed, seconds=2.5, sample_rate=24000):
+    """A voice made from a synthetic prompt the way get_state_for_audio_prompt makes one: prompt.npy (float32 mono
+    24 kHz, not a whole number of frames) and voice.safetensors (the KV state, Kyutai's layout)."""
+    d = os.path.join(out_dir, "voice_clone")
+    os.makedirs(d, exist_ok=True)
+    g = torch.Generator().manual_seed(seed)
+    n = int(seconds * sample_rate)
+    t = torch.arange(n, dtype=torch.float32) / sample_rate
+    audio = (0.3 * torch.sin(2 * math.pi * 150 * t) + 0.1 * torch.sin(2 * math.pi * 450 * t)) * (0.6 + 0.4 * torch.sin(2 * math.pi * 3 * t))
+    audio = audio + 0.02 * torch.randn(n, generator=g)
+    padded = F.pad(audio, (0, (-n) % frame_size)).view(1, 1, -1)  # Kyutai pads to whole frames with zeros
+    cond = torch.cat([flow_lm.bos_before_voice, speaker_conditioning(flow_lm, encoder, padded)], dim=1)
+    kv = {}
+    for i, (cache, step) in enumerate(prefill_voice(flow_lm, cond)):
+        kv[f"transformer.layers.{i}.self_attn/cache"] = cache.numpy().astype(np.float32)
+        kv[f"transformer.layers.{i}.self_attn/offset"] = step.numpy().astype(np.int64)
+    np.save(os.path.join(d, "prompt.npy"), audio.numpy().astype(np.float32))
+    safetensors_io.save(os.path.join(d, "voice.safetensors"), kv)
+    return {"prompt_samples": n, "positions": int(cond.shape[1])}

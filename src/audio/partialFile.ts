@@ -106,3 +106,15 @@ export async function firstFreeName(dir: string, base: string, ext: string): Pro
     }
   }
 }
+
+/** Writes `bytes` as exactly `file`, whole or not at all; an existing `file` is replaced only with `overwrite`. */
+export async function writeWhole(file: string, bytes: Uint8Array, overwrite: boolean): Promise<string> {
+  const f = await PartialFile.open(path.dirname(file), path.basename(file));
+  try {
+    await f.handle.writeFile(bytes);
+    return await f.commitAt(file, overwrite);
+  } catch (err) {
+    await f.discard();
+    throw err;
+  }
+}

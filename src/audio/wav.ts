@@ -3,6 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { checkTarget, firstFreeName, PartialFile } from './partialFile';
+import { decodeWavBytes } from './wavDecode';
 
 export const DEFAULT_SAMPLE_RATE = 24000;
 
@@ -142,27 +143,13 @@ export interface DecodedWav {
   float: Float32Array;
 }
 
-/** Minimal RIFF reader (16-bit PCM only), meant for tests and sanity checks. */
+/** 16-bit PCM only (what this project writes), meant for tests and sanity checks. */
 export function decodeWav(buf: Buffer): DecodedWav {
-  if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') throw new Error('not a RIFF/WAVE file');
-  let fmt: { channels: number; sampleRate: number; bits: number; format: number } | undefined;
-  for (let p = 12; p + 8 <= buf.length; ) {
-    const id = buf.toString('ascii', p, p + 4);
-    const size = buf.readUInt32LE(p + 4);
-    const body = p + 8;
-    if (id === 'fmt ') {
-      fmt = { format: buf.readUInt16LE(body), channels: buf.readUInt16LE(body + 2), sampleRate: buf.readUInt32LE(body + 4), bits: buf.readUInt16LE(body + 14) };
-    } else if (id === 'data') {
-      if (!fmt || fmt.format !== 1 || fmt.bits !== 16) throw new Error('only 16-bit PCM WAV is supported');
-      const n = Math.floor(Math.min(size, buf.length - body) / 2);
-      const int16 = new Int16Array(n);
-      for (let i = 0; i < n; i++) int16[i] = buf.readInt16LE(body + i * 2);
-      const float = Float32Array.from(int16, (s) => s / 32767);
-      return { sampleRate: fmt.sampleRate, channels: fmt.channels, bitsPerSample: fmt.bits, int16, float };
-    }
-    p = body + size + (size & 1); // chunks are word-aligned
-  }
-  throw new Error('no data chunk');
+  const { format, samples } = decodeWavBytes(buf);
+  if (format.encoding !== 'int' || format.bitsPerSample !== 16) throw new Error('only 16-bit PCM WAV is supported');
+  const int16 = Int16Array.from(samples, (s) => Math.round(s * 0x8000));
+  const float = Float32Array.from(int16, (s) => s / 32767);
+  return { sampleRate: format.sampleRate, channels: format.channels, bitsPerSample: 16, int16, float };
 }
 
 export async function readWavFile(file: string): Promise<DecodedWav> {

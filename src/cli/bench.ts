@@ -2,12 +2,15 @@
  * `npm run bench`: speed of the real product path (client → worker → pipeline → backend) on a model set,
  * by default the full-size random-weight model, which costs exactly what the real weights cost.
  * Prints real-time factor, time to first audio (cold and warm worker), per-stage ms per frame, peak RSS,
- * and a 1024³ MatMul measured in the same run as the yardstick.
+ * the time to make a voice from a recording (when the set has the voice encoder), and a 1024³ MatMul measured in
+ * the same run as the yardstick.
  */
 import * as ort from 'onnxruntime-node';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { encodeWav } from '../audio/wav';
 import { EngineClient } from '../client/engineClient';
 import { resolveOnnxFiles } from '../engine/modelFiles';
 import { timestampHeads } from '../engine/timestampHeads';
@@ -52,6 +55,22 @@ async function drain(client: EngineClient, text: string, options: SynthesisOptio
   return { stats: await h.done, firstChunkMs };
 }
 
+/** One voice made from `seconds` of a 44.1 kHz tone (resampled, encoded, prefilled) by the engine already loaded. */
+async function cloneMs(client: EngineClient, seconds: number): Promise<{ ms: number; positions: number; seconds: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pr-bench-'));
+  try {
+    const rate = 44100;
+    const pcm = Float32Array.from({ length: seconds * rate }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 180 * i) / rate) * (0.6 + 0.4 * Math.sin((2 * Math.PI * 3 * i) / rate)));
+    const recording = path.join(dir, 'recording.wav');
+    writeFileSync(recording, encodeWav(pcm, rate));
+    const t = performance.now();
+    const r = await client.call('cloneVoice', { recording });
+    return { ms: performance.now() - t, positions: r.positions, seconds: r.seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -62,6 +81,7 @@ async function main(): Promise<void> {
       threads: { type: 'string', default: '1' },
       'no-decoder-thread': { type: 'boolean', default: false },
       'lsd-steps': { type: 'string', default: '1' },
+      'clone-seconds': { type: 'string', default: '30' },
     },
   });
   const root = path.resolve(__dirname, '..');
@@ -93,6 +113,7 @@ async function main(): Promise<void> {
   const coldTotal = performance.now() - tCold;
   const warm: { stats: ChunkStats; firstChunkMs: number }[] = [];
   for (let i = 0; i < Number(values.runs); i++) warm.push(await drain(client, TEXT, options));
+  const clone = existsSync(path.join(modelDir, 'mimi_encoder.onnx')) ? await cloneMs(client, Number(values['clone-seconds'])) : undefined;
   await client.dispose();
   const files = resolveOnnxFiles(modelDir);
   const taps = timestampHeads(files.bundle);
@@ -117,6 +138,7 @@ async function main(): Promise<void> {
         ] as [string, string][])
       : [['word timing', `off: no timestamp heads for bundle ${files.bundle.bundle_name}`] as [string, string]]),
     ['process peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
+    ['voice from a recording', clone ? `${clone.seconds} s of 44.1 kHz audio → ${clone.positions} positions in ${clone.ms.toFixed(0)} ms` : 'no mimi_encoder.onnx in the set'],
     ['yardstick 1024³ fp32 MatMul, 1 thread', `${yardstickBefore.toFixed(1)} ms before, ${yardstickAfter.toFixed(1)} ms after`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));

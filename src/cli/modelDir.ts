@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { assertModelDir, defaultModelCacheDir, ensureModelSet, onnxManifest } from '../store/modelStore';
 
-export async function resolveModelDir(explicit: string | undefined, signal: AbortSignal): Promise<string> {
+/** `groups`: what the download fetches (default: the runtime graphs and the default voice). */
+export async function resolveModelDir(explicit: string | undefined, signal: AbortSignal, groups?: string[]): Promise<string> {
   if (explicit) {
     const dir = path.resolve(explicit);
     await assertModelDir(dir);
@@ -11,6 +12,7 @@ export async function resolveModelDir(explicit: string | undefined, signal: Abor
   const dir = defaultModelCacheDir(onnxManifest.bundle);
   let last = 0;
   const result = await ensureModelSet(dir, onnxManifest, {
+    groups,
     signal,
     onProgress: (p) => {
       const now = Date.now();

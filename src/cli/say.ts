@@ -16,6 +16,7 @@ import { EngineError } from '../shared/errors';
 import type { BackendChoice, SynthesisOptions } from '../shared/protocol';
 import { narrate } from '../text/narrate';
 import { sourceRange, type Segment } from '../text/segment';
+import { cloneVoiceToFile } from './cloneVoice';
 import { dryRunText, languageIdForPath } from './dryRun';
 import { NARRATION_FLAGS, NARRATION_USAGE, narrationOptions } from './narrationFlags';
 import { resolveModelDir } from './modelDir';
@@ -27,6 +28,9 @@ const USAGE = `usage: npm run say -- [options] "text to speak"
                       offsets into the input text or --file), for model sets with word timing
   --model-dir DIR     use a local model folder (default: download once into the per-user cache)
   --voice NAME|PATH   built-in voice name or a voice .safetensors file (default: the model's first voice)
+  --clone-voice IN.wav --out-voice OUT.safetensors
+                      make a voice file from a recording (3-30 s of one speaker who agreed to it), then
+                      speak with it with --voice OUT.safetensors (--force to replace a file)
   --temperature T     noise variance, 0 = deterministic (default 0.3)
   --seed N            noise seed (default: random, printed)
   --lsd-steps N       flow-head steps (default 1)
@@ -48,6 +52,10 @@ async function readInput(file: string | undefined, positional: string[]): Promis
   return { text: Buffer.concat(chunks).toString('utf8'), languageId: 'plaintext' };
 }
 
+function engineFor(modelDir: string, backend: string, threads: string): EngineClient {
+  return new EngineClient({ config: { modelDir, backend: backend as BackendChoice, threads: Number(threads) }, log: (line) => console.error(line) });
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -58,6 +66,8 @@ async function main(): Promise<number> {
       force: { type: 'boolean', default: false },
       'model-dir': { type: 'string' },
       voice: { type: 'string' },
+      'clone-voice': { type: 'string' },
+      'out-voice': { type: 'string' },
       temperature: { type: 'string', default: '0.3' },
       seed: { type: 'string' },
       'lsd-steps': { type: 'string', default: '1' },
@@ -71,6 +81,22 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  const cloning = values['clone-voice'] !== undefined || values['out-voice'] !== undefined;
+  if (cloning && !(values['clone-voice'] && values['out-voice'])) {
+    console.error('--clone-voice IN.wav needs --out-voice OUT.safetensors (and the other way round).\n\n' + USAGE);
+    return 2;
+  }
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  if (cloning) {
+    const client = engineFor(await resolveModelDir(values['model-dir'], abort.signal, ['core', 'encoder']), values.backend, values.threads);
+    try {
+      await cloneVoiceToFile(client, values['clone-voice']!, values['out-voice']!, values.force);
+      return 0;
+    } finally {
+      await client.dispose();
+    }
   }
   const narration = narrationOptions(values);
   const input = await readInput(values.file, positionals);
@@ -87,8 +113,6 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
   // The output files are checked first: a wrong --out fails at once, not after a download and a synthesis.
   const timesFile = values.timestamps ? path.resolve(values.timestamps) : undefined;
   if (timesFile) await checkTarget(timesFile, values.force, 'words.json');
@@ -99,10 +123,7 @@ async function main(): Promise<number> {
   try {
     const modelDir = await resolveModelDir(values['model-dir'], abort.signal);
     const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
-    client = new EngineClient({
-      config: { modelDir, backend: values.backend as BackendChoice, threads: Number(values.threads) },
-      log: (line) => console.error(line),
-    });
+    client = engineFor(modelDir, values.backend, values.threads);
     const ready = await client.ensureLoaded();
     if (ready.info.sampleRate !== DEFAULT_SAMPLE_RATE) throw new Error(`the model makes ${ready.info.sampleRate} Hz audio; expected ${DEFAULT_SAMPLE_RATE} Hz`);
     if (timesFile) {

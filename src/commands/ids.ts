@@ -10,6 +10,8 @@ export const enum CommandId {
   PreviousSentence = 'pocketReader.previousSentence',
   SaveAudio = 'pocketReader.saveAudio',
   ChooseVoice = 'pocketReader.chooseVoice',
+  CreateVoice = 'pocketReader.createVoice',
+  ManageVoices = 'pocketReader.manageVoices',
   SetSpeed = 'pocketReader.setSpeed',
   DownloadModel = 'pocketReader.downloadModel',
   UseLocalModel = 'pocketReader.useLocalModel',
@@ -18,4 +20,5 @@ export const enum CommandId {
   TestState = 'pocketReader._testState',
   TestEngine = 'pocketReader._testEngine',
   TestShutdown = 'pocketReader._testShutdown',
+  TestCreateVoice = 'pocketReader._testCreateVoice',
 }

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { Services } from '../ui/services';
 import type { Command } from './command';
 import { chooseVoice } from './chooseVoice';
+import { createVoice } from './createVoice';
 import { downloadModel } from './downloadModel';
+import { manageVoices } from './manageVoices';
 import { nextSentence } from './nextSentence';
 import { previousSentence } from './previousSentence';
 import { readComments } from './readComments';
@@ -14,17 +16,17 @@ import { saveAudio } from './saveAudio';
 import { setSpeed } from './setSpeed';
 import { showLog } from './showLog';
 import { stop } from './stop';
-import { testEngine, testShutdown, testState } from './testHooks';
+import { testCreateVoice, testEngine, testShutdown, testState } from './testHooks';
 import { togglePause } from './togglePause';
 import { useLocalModel } from './useLocalModel';
 
 const publicCommands: Command[] = [
   readSelection, readDocument, readFromCursor, readComments, stop, togglePause, nextSentence, previousSentence,
-  saveAudio, chooseVoice, setSpeed, downloadModel, useLocalModel, showLog,
+  saveAudio, chooseVoice, createVoice, manageVoices, setSpeed, downloadModel, useLocalModel, showLog,
 ];
 
 export function registerCommands(svc: Services): vscode.Disposable {
   const commands = [...publicCommands];
-  if (svc.context.extensionMode !== vscode.ExtensionMode.Production) commands.push(testState, testEngine, testShutdown);
+  if (svc.context.extensionMode !== vscode.ExtensionMode.Production) commands.push(testState, testEngine, testShutdown, testCreateVoice);
   return vscode.Disposable.from(...commands.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.execute(svc, ...args))));
 }

@@ -1,8 +1,10 @@
 // Test-only commands (registered outside production mode): observe the reader, act on the engine process as a fault
-// would, and run the extension's shutdown path.
+// would, run the extension's shutdown path, and make a voice without the consent dialog (an extension test host
+// refuses modal dialogs).
 import type { Command } from './command';
 import { CommandId } from './ids';
 import { shutdown } from '../ui/shutdown';
+import { createVoice } from '../ui/yourVoices';
 
 export const testState: Command = {
   id: CommandId.TestState,
@@ -26,4 +28,9 @@ export const testEngine: Command = {
 export const testShutdown: Command = {
   id: CommandId.TestShutdown,
   execute: (svc) => shutdown(svc),
+};
+
+export const testCreateVoice: Command = {
+  id: CommandId.TestCreateVoice,
+  execute: (svc, recording, name) => createVoice(svc, String(recording), String(name)),
 };

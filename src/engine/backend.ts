@@ -3,8 +3,12 @@
  * implement this; everything runtime-specific (graph names, state layout, tensor handles) stays behind it.
  */
 import type { ModelInfo } from '../shared/protocol';
+import type { RawTensor } from './safetensors';
 
 export type { ModelInfo };
+
+/** A voice state file's tensors ("module/key", Kyutai's layout), ready to be written as `.safetensors`. */
+export type SavedVoice = Map<string, RawTensor>;
 
 /** A built-in voice by name, or a voice state file (`.safetensors`) by path. */
 export type VoiceRef = { kind: 'builtin'; name: string } | { kind: 'file'; path: string };
@@ -62,6 +66,12 @@ export interface Backend {
    * them on another thread, so the pipeline can keep stepping while audio decodes.
    */
   decode(decoder: DecoderState, latents: Float32Array, frames: number): Promise<Float32Array>;
+  /**
+   * Voice cloning: `count` conditioning rows (count × conditioningDim: BOS-before-voice, then one speaker embedding
+   * per 80 ms of recording) prefilled from an empty state, returned as a saved voice. Optional: a backend without
+   * it (CoreML) leaves cloning to ONNX Runtime.
+   */
+  prefillSavedVoice?(rows: Float32Array, count: number): Promise<SavedVoice>;
   releaseSequence(seq: Sequence): void;
   releaseDecoder(decoder: DecoderState): void;
   dispose(): Promise<void>;

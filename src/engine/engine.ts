@@ -1,5 +1,7 @@
 /** Everything one worker holds: the backend, the tokenizer and cached voice states; text in, audio out. */
-import type { Backend, VoiceState } from './backend';
+import { statSync } from 'node:fs';
+import { encodeVoice } from './backends/onnxEncoder';
+import type { Backend, SavedVoice, VoiceState } from './backend';
 import { coremlWanted, createBackend, loadCoreML, loadOnnxBackend, type BackendFactoryDeps } from './backendFactory';
 import type { WarmUp } from './coremlWarmup';
 import { resolveOnnxFiles, type OnnxModelFiles } from './modelFiles';
@@ -8,6 +10,7 @@ import type { EngineConfig, ResumePoint, SynthesisOptions } from '../shared/prot
 import { iterateChunks } from '../text/chunk';
 import { loadSentencePiece } from '../text/sentencePiece';
 import type { Tokenizer } from '../text/tokenizer';
+import type { VoiceEncode } from './voiceEncoderThread';
 
 export const PREPARING_COREML = 'Preparing CoreML model…';
 
@@ -19,6 +22,8 @@ export interface EngineLoadOptions {
   onNote?: (message: string) => void;
   /** Per CoreML set + compute units: warmed (true) or the failure reason. Defaults to this thread's map. */
   warmState?: Map<string, true | string>;
+  /** Runs the voice encoder (default: on this thread). */
+  encodeVoice?: VoiceEncode;
 }
 
 /** Warm-up outcomes in this thread, so a reload neither warms twice nor retries a failed set. */
@@ -28,7 +33,8 @@ const threadWarmState = new Map<string, true | string>();
 export type RequestStats = GenerateStats & { backend?: Backend };
 
 export class Engine {
-  private readonly voices = new Map<string, Promise<VoiceState>>();
+  /** Voice states by name, with the file's size and time (a voice file replaced on disk is read again). */
+  private readonly voices = new Map<string, { version: string; state: Promise<VoiceState> }>();
   private active = 0;
   private disposed = false;
   /** Set once warm-up succeeded: loads CoreML on this thread, run only while no request is active. */
@@ -40,7 +46,15 @@ export class Engine {
     private current: Backend,
     readonly tokenizer: Tokenizer,
     readonly note: string | undefined,
+    readonly files: OnnxModelFiles,
+    private readonly config: EngineConfig,
+    private readonly opts: EngineLoadOptions,
   ) {}
+
+  /** The voice encoder, where the engine runs it. */
+  get encodeVoice(): VoiceEncode {
+    return this.opts.encodeVoice ?? encodeVoice;
+  }
 
   /** The backend new requests get (it can change from ONNX to CoreML between requests). */
   get backend(): Backend {
@@ -56,12 +70,12 @@ export class Engine {
     if (opts.warmUp && prior !== true && coremlWanted(config, opts.deps)) {
       const backend = await loadOnnxBackend(config, files, opts.deps);
       const note = typeof prior === 'string' ? `CoreML not used (${prior}); using ONNX Runtime` : `${PREPARING_COREML} (using ONNX Runtime meanwhile)`;
-      const e = new Engine(backend, await tokenizer, note);
+      const e = new Engine(backend, await tokenizer, note, files, config, opts);
       if (prior === undefined) e.warmInBackground(config, files, opts, (v) => state.set(key, v));
       return e;
     }
     const [{ backend, note }, tok] = await Promise.all([createBackend(config, files, opts.deps), tokenizer]);
-    return new Engine(backend, tok, note);
+    return new Engine(backend, tok, note, files, config, opts);
   }
 
   /** Warm-up off-thread, then a (now fast) CoreML load here between requests, then the swap. */
@@ -103,16 +117,39 @@ export class Engine {
     });
   }
 
-  /** Voice states are read once per worker; each text chunk starts from a fresh copy. */
+  /** Voice states are read once per worker (again when the file changed); each text chunk starts from a fresh copy. */
   voice(name: string): Promise<VoiceState> {
-    let v = this.voices.get(name);
-    if (!v) {
-      const ref = /[\\/]|\.safetensors$/.test(name) ? ({ kind: 'file', path: name } as const) : ({ kind: 'builtin', name } as const);
-      v = this.backend.prefillVoice(ref);
-      v.catch(() => this.voices.delete(name));
-      this.voices.set(name, v);
+    const isFile = /[\\/]|\.safetensors$/.test(name);
+    const version = isFile ? fileVersion(name) : '';
+    const cached = this.voices.get(name);
+    if (cached?.version === version) return cached.state;
+    const state = this.backend.prefillVoice(isFile ? { kind: 'file', path: name } : { kind: 'builtin', name });
+    const entry = { version, state };
+    state.catch(() => {
+      if (this.voices.get(name) === entry) this.voices.delete(name);
+    });
+    this.voices.set(name, entry);
+    return state;
+  }
+
+  /**
+   * Voice cloning's backbone prefill, on the current backend or, when it cannot (CoreML), on a temporary ONNX Runtime
+   * one. Counts as a request, so no CoreML swap happens meanwhile.
+   */
+  async prefillSavedVoice(rows: Float32Array, count: number): Promise<SavedVoice> {
+    this.active++;
+    try {
+      while (this.swapping) await this.swapping;
+      if (this.current.prefillSavedVoice) return await this.current.prefillSavedVoice(rows, count);
+      const onnx = await loadOnnxBackend({ ...this.config, decoderThread: false }, this.files, this.opts.deps);
+      try {
+        return await onnx.prefillSavedVoice!(rows, count);
+      } finally {
+        await onnx.dispose();
+      }
+    } finally {
+      if (--this.active === 0) this.loadPendingWhenIdle();
     }
-    return v;
   }
 
   async *synthesize(
@@ -176,4 +213,14 @@ export class Engine {
 function* drop<T>(items: Iterable<T>, n: number): Generator<T> {
   let i = 0;
   for (const item of items) if (i++ >= n) yield item;
+}
+
+/** Size and modification time of a file, or "missing" (the backend then reports it). */
+function fileVersion(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
 }

@@ -2,11 +2,12 @@
  * Entry of the engine (bundled as engine-host.js). Normally a child process forked by EngineClient, talking over
  * its IPC channel; it ends itself when that channel closes or its parent disappears, so a killed extension host
  * never leaves an engine behind. The same bundle also runs as a worker thread: the engine thread of the in-process
- * fallback, or the CoreML warm-up thread.
+ * fallback, the CoreML warm-up thread, or the voice encoder's thread.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { runWarmupThread, WARMUP_ROLE, type WarmupData } from './coremlWarmup';
 import { serveEngine, type EnginePort } from './server';
+import { ENCODER_ROLE, runEncoderThread, type EncoderThreadData } from './voiceEncoderThread';
 import type { ClientMessage, EngineMessage } from '../shared/protocol';
 
 /** How often the orphan check runs (a backstop: a dead parent normally closes the IPC channel at once). */
@@ -34,6 +35,8 @@ function threadPort(port: NonNullable<typeof parentPort>): EnginePort {
 
 if (!isMainThread && (workerData as WarmupData | undefined)?.role === WARMUP_ROLE) {
   void runWarmupThread(parentPort!, workerData as WarmupData);
+} else if (!isMainThread && (workerData as EncoderThreadData | undefined)?.role === ENCODER_ROLE) {
+  void runEncoderThread(parentPort!, workerData as EncoderThreadData);
 } else if (!isMainThread) {
   serveEngine(threadPort(parentPort!), __filename);
 } else if (process.send) {

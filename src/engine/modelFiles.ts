@@ -44,6 +44,9 @@ export interface OnnxModelFiles {
   mimiDecoder: string;
 }
 
+/** The voice encoder (Mimi encoder + speaker projection): only voice cloning needs it, so it is not in OnnxModelFiles. */
+export const VOICE_ENCODER_FILE = 'mimi_encoder.onnx';
+
 const FIX = 'run "Pocket Reader: Download Model" (or `npm run say` without --model-dir), or point the model folder at a complete set';
 
 function required(dir: string, names: string[]): string {

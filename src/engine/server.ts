@@ -5,6 +5,7 @@
  */
 import { handleCall } from './calls';
 import { warmUpInThread } from './coremlWarmup';
+import { encodeInThread } from './voiceEncoderThread';
 import { Engine, type RequestStats } from './engine';
 import { newStats } from './pipeline';
 import { EngineError, toErrorPayload } from '../shared/errors';
@@ -46,6 +47,7 @@ export function serveEngine(port: EnginePort, script: string): { shutdown(code: 
     // CoreML warms up on a second instance of this script; progress and the switch reach the client as notes.
     engine = Engine.load(config, {
       warmUp: warmUpInThread(script),
+      encodeVoice: encodeInThread(script),
       onNote: (message) => send({ type: 'progress', id, textChunk: -1, textChunks: -1, frames: 0, message }),
     });
     const loading = engine;

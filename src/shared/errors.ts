@@ -3,6 +3,8 @@ export type ErrorCode =
   | 'EMPTY_TEXT'
   | 'NOTHING_SPEAKABLE'
   | 'UNKNOWN_VOICE'
+  /** A recording that cannot make a voice (not audio, too short, silent, unsupported format). */
+  | 'BAD_RECORDING'
   | 'MODEL_MISSING'
   | 'MODEL_CORRUPT'
   | 'BACKEND_UNAVAILABLE'

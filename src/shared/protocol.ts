@@ -102,8 +102,26 @@ export interface ChunkStats {
  * EngineClient.call() is the host side.
  */
 export interface EngineCalls {
-  /** Voice state from a recording (issue 13); the result is a `.safetensors` voice file's bytes. */
-  cloneVoice: { params: { audio: Float32Array; sampleRate: number }; result: { safetensors: Uint8Array; notices: string[] } };
+  /**
+   * A voice from a recording: the engine reads the WAV file (at most its first 30 s) and returns a voice state
+   * file's bytes, in the built-in voices' format; the caller writes it. `metadata` is stored in the file's header.
+   */
+  cloneVoice: { params: { recording: string; metadata?: Record<string, string> }; result: ClonedVoice };
+}
+
+/** Something about a recording the user should know; the voice was made anyway. */
+export interface VoiceNotice {
+  kind: 'cut' | 'short' | 'clipping';
+  message: string;
+}
+
+export interface ClonedVoice {
+  safetensors: Uint8Array;
+  notices: VoiceNotice[];
+  /** Seconds of the recording the voice was made from (after any cut). */
+  seconds: number;
+  /** Positions the voice fills in the model's context (BOS-before-voice + one per 80 ms frame). */
+  positions: number;
 }
 export type EngineMethod = keyof EngineCalls;
 

@@ -11,7 +11,7 @@ export interface ModelFile {
   /** Exact size, or null where the upstream size was never recorded (sha256 still pins the content). */
   bytes: number | null;
   sha256: string;
-  /** "core", "fp32" or "voice:<name>"; ensureModelSet downloads by group. */
+  /** "core", "fp32", "encoder" (voice cloning, fetched on first use) or "voice:<name>"; ensureModelSet downloads by group. */
   group: string;
   license?: string;
   source?: string;

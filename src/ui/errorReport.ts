@@ -63,6 +63,8 @@ export class ErrorReporter {
           return { code: err.code, message: `Pocket Reader: the speech model is missing. ${err.message}`, actions: [cmd('Download Model', CommandId.DownloadModel), cmd('Use Local Folder', CommandId.UseLocalModel)], severity: 'error' };
         case 'MODEL_CORRUPT':
           return { code: err.code, message: `Pocket Reader: the speech model is damaged. ${err.message}`, actions: [cmd('Download Again', CommandId.DownloadModel), cmd('Use Local Folder', CommandId.UseLocalModel)], severity: 'error' };
+        case 'BAD_RECORDING':
+          return { code: err.code, message: `Pocket Reader: ${err.message}`, actions: [cmd('Choose Another Recording', CommandId.CreateVoice)], severity: 'error' };
         case 'UNKNOWN_VOICE':
           return { code: err.code, message: `Pocket Reader: ${err.message}`, actions: [cmd('Choose Voice', CommandId.ChooseVoice)], severity: 'error' };
         case 'DOWNLOAD_FAILED':

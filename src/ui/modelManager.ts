@@ -166,12 +166,12 @@ export class ModelManager {
    * Downloads (or completes, resuming partial files) the model set with a cancellable progress notification.
    * Resolves true when the set is complete; errors are thrown as EngineErrors (DOWNLOAD_FAILED, …).
    */
-  async download(extraGroups: readonly string[] = []): Promise<boolean> {
+  async download(extraGroups: readonly string[] = [], title = 'Pocket Reader: downloading the speech model'): Promise<boolean> {
     const groups = [...new Set([...defaultGroups(onnxManifest), ...this.groupsFor(readConfig().voice), ...extraGroups])];
     const dir = this.managedDir;
     const t0 = performance.now();
     return withDownloadProgress(
-      'Pocket Reader: downloading the speech model',
+      title,
       async (signal, onProgress) => {
         const r = await ensureModelSet(dir, onnxManifest, { groups, signal, onProgress });
         this.log(`model: ${r.downloaded.length} file(s) downloaded, ${r.verified.length} verified, ${r.cached.length} trusted, in ${Math.round(performance.now() - t0)} ms → ${dir}`);

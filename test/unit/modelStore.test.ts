@@ -17,6 +17,7 @@ import {
   type ModelManifest,
   type ModelSetProgress,
 } from '../../src/store/modelStore';
+import { defaultGroups } from '../../src/store/manifest';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -304,7 +305,7 @@ describe('checkModelDir / assertModelDir', () => {
 });
 
 describe('bundled manifest', () => {
-  test('pins the english_2026-04 set: core, fp32, voices with licences, no non-commercial voices', () => {
+  test('pins the english_2026-04 set: core, fp32, the voice encoder, voices with licences, no non-commercial voices', () => {
     const m = onnxManifest;
     assert.equal(m.defaultVoice, 'alba');
     const core = m.files.filter((f) => f.group === 'core').map((f) => f.name);
@@ -316,6 +317,9 @@ describe('bundled manifest', () => {
         ['flow_lm_flow.onnx', null],
       ],
     );
+    // The voice encoder is its own group: downloaded the first time a voice is made, never by default.
+    assert.deepEqual(m.files.filter((f) => f.group === 'encoder').map((f) => [f.name, f.bytes]), [['mimi_encoder.onnx', 39768446]]);
+    assert.ok(!defaultGroups(m).includes('encoder'));
     const voices = m.files.filter((f) => f.group.startsWith('voice:'));
     assert.equal(voices.length, 19);
     assert.ok(voices.some((v) => v.group === 'voice:alba'));

@@ -5,7 +5,7 @@
 import * as ort from 'onnxruntime-node';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AttentionTap, Backend, DecoderState, ModelInfo, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
+import type { AttentionTap, Backend, DecoderState, ModelInfo, SavedVoice, Sequence, StepResult, VoiceRef, VoiceState } from '../backend';
 import { EngineError } from '../../shared/errors';
 import { resolveVoiceFile, type OnnxModelFiles, type StateEntry } from '../modelFiles';
 import { readSafetensors, type RawTensor } from '../safetensors';
@@ -13,7 +13,10 @@ import { InlineDecoderPool, ThreadDecoderPool, type DecoderPool } from './decode
 import { attentionRows, exposeAttention, type AttentionOutputs } from './onnxAttentionTaps';
 import { makeDimSymbolic } from './onnxGraphEdit';
 import { createSession } from './onnxSession';
-import { checkVoiceState, voiceStateTensors } from './onnxState';
+import { checkVoiceState, filledTensor, savedVoiceFromState, voiceStateTensors } from './onnxState';
+
+/** Voice positions per backbone run when prefilling a recorded voice (30 s fill 376). */
+const PREFILL_BLOCK = 64;
 
 export interface OnnxBackendOptions {
   threads?: number;
@@ -183,6 +186,21 @@ export class OnnxBackend implements Backend {
 
   decode(decoder: DecoderState, latents: Float32Array, frames: number): Promise<Float32Array> {
     return this.decoders.decode((decoder as OnnxDecoder).id, latents, frames);
+  }
+
+  async prefillSavedVoice(rows: Float32Array, count: number): Promise<SavedVoice> {
+    const max = this.info.contextCapacity;
+    if (count >= max) throw new EngineError('BAD_RECORDING', `the recording fills ${count} of the model's ${max} positions, leaving none for text`);
+    const capacity = this.dynamicCache ? count : max;
+    const empty = this.flowEntries.map((e) => filledTensor(e.key === 'cache' ? { ...e, shape: e.shape.map((d, i) => (i === 2 ? capacity : d)) } : e));
+    const s = new OnnxSequence(empty, 0, capacity);
+    const d = this.info.conditioningDim;
+    // In blocks (the same state, causally): each run stays short enough for the engine to answer its heartbeats.
+    for (let at = 0; at < count; at += PREFILL_BLOCK) {
+      const n = Math.min(PREFILL_BLOCK, count - at);
+      await this.runMain(s, this.emptyLatent, new ort.Tensor('float32', rows.slice(at * d, (at + n) * d), [1, n, d]));
+    }
+    return savedVoiceFromState(this.flowEntries, s.tensors, count);
   }
 
   releaseSequence(seq: Sequence): void {

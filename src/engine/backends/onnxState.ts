@@ -106,3 +106,27 @@ function padCache(e: StateEntry, t: RawTensor, capacity: number): ort.Tensor {
   }
   return new ort.Tensor('float32', out, target);
 }
+
+/**
+ * The inverse of voiceStateTensors: a state that holds `positions` positions, as a saved voice in Kyutai's layout
+ * (per layer `module/cache` holding exactly those positions and `module/offset`; nothing else).
+ */
+export function savedVoiceFromState(entries: readonly StateEntry[], tensors: readonly ort.Tensor[], positions: number): Map<string, RawTensor> {
+  const out = new Map<string, RawTensor>();
+  entries.forEach((e, i) => {
+    if (e.key === 'step') {
+      out.set(`${e.module}/offset`, { dtype: 'I64', shape: [1], bytes: new Uint8Array(BigInt64Array.of(BigInt(positions)).buffer) });
+    } else if (e.key === 'cache') {
+      const t = tensors[i]!;
+      const [planes, batch, capacity, heads, dim] = t.dims as number[];
+      const rowBytes = heads! * dim! * 4;
+      const src = new Uint8Array((t.data as Float32Array).buffer, (t.data as Float32Array).byteOffset, (t.data as Float32Array).byteLength);
+      const bytes = new Uint8Array(planes! * batch! * positions * rowBytes);
+      for (let o = 0; o < planes! * batch!; o++) {
+        bytes.set(src.subarray(o * capacity! * rowBytes, (o * capacity! + positions) * rowBytes), o * positions * rowBytes);
+      }
+      out.set(e.path, { dtype: 'F32', shape: [planes!, batch!, positions, heads!, dim!], bytes });
+    }
+  });
+  return out;
+}
