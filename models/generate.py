@@ -4,7 +4,11 @@ contract (same files/graphs/bundle.json as ../shared/models/tiny-parity, the voi
 CoreML v2 step contract as ONNX (DIR/coreml/, see pocket_ref/export_coreml.py), plus, for `tiny`,
 reference outputs from the PyTorch streaming loop.
 
-  /usr/bin/python3 models/generate.py --size tiny|full --out DIR [--seed N]
+`--variant french_24l` makes a tiny model with the shape and rules of the published french_24l bundle
+instead: 24 layers, its own (French) tokenizer, remove_semicolons and 8 frames after EOS in bundle.json,
+references made with those rules (no CoreML set: CoreML is English only).
+
+  /usr/bin/python3 models/generate.py --size tiny|full --out DIR [--seed N] [--variant english|french_24l]
 """
 import argparse
 import json
@@ -58,6 +62,32 @@ WORD_REFERENCES = REFERENCES + [
 ]
 REF_MAX_TOKENS = 50
 
+# Per variant: calibration and reference texts, and the bundle's text rules.
+FRENCH_CALIBRATION = [
+    "Bonjour, comment allez-vous aujourd'hui ?",
+    "Il faisait beau et froid en avril; les horloges sonnaient treize heures.",
+    "Appelez-moi quand vous arrivez à la gare, et prenez un parapluie.",
+    "Les enfants jouaient dans le parc pendant que leurs parents parlaient.",
+    "Est-ce le bon chemin ?",
+    "Bonne nuit.",
+    "Après la pluie, le soleil est revenu et les rues ont commencé à sécher.",
+    "L'extension lit les documents à voix haute sur votre machine.",
+]
+FRENCH_REFERENCES = [
+    ("deux_mots", "Bonjour le monde"),
+    ("point_virgule", "Le vif renard brun saute; le chien dort près de la rivière."),
+    ("paragraphe", "Lire à voix haute aide à apprendre le rythme d'une langue; cela aide aussi à se concentrer. "
+                   "La réunion commence à dix heures trente; prenez un parapluie ! Est-ce le bon chemin ?"),
+]
+VARIANTS = {
+    "english": dict(language="english", calibration=CALIBRATION, references=REFERENCES, lsd=(1, 4),
+                    remove_semicolons=False, frames_after_eos=None, coreml=True, voice_clone=True,
+                    word_references=WORD_REFERENCES),
+    "french_24l": dict(language="french", calibration=FRENCH_CALIBRATION, references=FRENCH_REFERENCES, lsd=(1,),
+                       remove_semicolons=True, frames_after_eos=8, coreml=False, voice_clone=False,
+                       word_references=None),
+}
+
 
 def log(msg, t0):
     print(f"[{time.time() - t0:6.1f}s] {msg}", flush=True)
@@ -68,19 +98,24 @@ def main():
     ap.add_argument("--size", choices=["tiny", "full"], required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--variant", choices=sorted(VARIANTS), default="english")
     a = ap.parse_args()
+    v = VARIANTS[a.variant]
     logging.getLogger("pocket_ref.text").setLevel(logging.ERROR)  # calibration chunks may exceed 50
     t0 = time.time()
     torch.set_num_threads(1 if a.size == "tiny" else 2)  # tiny: 1 thread keeps references bit-stable
     cfg = config.tiny() if a.size == "tiny" else config.full()
+    if a.variant == "french_24l":
+        cfg = config.tiny_french_24l() if a.size == "tiny" else config.full()
+        cfg.flow_lm.num_layers = 24
     out = os.path.abspath(a.out)
     if os.path.exists(os.path.join(out, "bundle.json")):
         os.remove(os.path.join(out, "bundle.json"))  # bundle.json is written last = "complete" marker
     os.makedirs(os.path.join(out, "voices"), exist_ok=True)
 
-    sp = tokenizer.train(os.path.join(out, "tokenizer.model"), cfg.flow_lm.n_bins, seed=a.seed)
+    sp = tokenizer.train(os.path.join(out, "tokenizer.model"), cfg.flow_lm.n_bins, seed=a.seed, language=v["language"])
     assert sp.vocab_size() == cfg.flow_lm.n_bins
-    log(f"tokenizer: unigram, {sp.vocab_size()} pieces, byte_fallback", t0)
+    log(f"tokenizer ({v['language']}): unigram, {sp.vocab_size()} pieces, byte_fallback", t0)
 
     flow_lm, mimi = build(cfg)
     init_weights.randomize(flow_lm, mimi, a.seed)
@@ -107,8 +142,9 @@ def main():
     np.save(os.path.join(out, "bos_before_voice.npy"), flow_lm.bos_before_voice.detach().numpy().astype(np.float32))
     log(f"voice '{VOICE}': {t_v} positions", t0)
 
-    cal_texts = CALIBRATION + tokenizer.random_sentences(a.seed + 2, 16) + [t for _, t in REFERENCES]
-    cal = [sp.encode(c, out_type=int) for t in cal_texts for c in split_into_best_sentences(sp, t, REF_MAX_TOKENS)]
+    cal_texts = v["calibration"] + tokenizer.random_sentences(a.seed + 2, 16, v["language"]) + [t for _, t in v["references"]]
+    cal = [sp.encode(c, out_type=int) for t in cal_texts
+           for c in split_into_best_sentences(sp, t, REF_MAX_TOKENS, remove_semicolons=v["remove_semicolons"])]
     lsd_fit, n_pcm = (1, 4), 3
     if a.size == "full":
         # Keeps the full build cheap (it is for benchmarking; its EOS timing only needs to be plausible).
@@ -123,28 +159,33 @@ def main():
     log("onnx exported: " + ", ".join(f"{n} {os.path.getsize(os.path.join(out, n)) / 1e6:.1f} MB" for n in
                                        ("text_conditioner.onnx", "flow_lm_main.onnx", "flow_lm_flow.onnx", "mimi_decoder.onnx",
                                         "mimi_encoder.onnx")), t0)
-    # The CoreML step contract (as ONNX) for the CoreML backend's tests; before bundle.json, which marks "complete".
-    cm = export_coreml.export_coreml(cfg, flow_lm, mimi, out, os.path.join(out, "tokenizer.model"),
-                                     os.path.join(out, "voices", f"{VOICE}.safetensors"), cond)
-    log(f"coreml step contract (onnx) exported: {cm}", t0)
+    if v["coreml"]:
+        # The CoreML step contract (as ONNX) for the CoreML backend's tests; before bundle.json, which marks "complete".
+        cm = export_coreml.export_coreml(cfg, flow_lm, mimi, out, os.path.join(out, "tokenizer.model"),
+                                         os.path.join(out, "voices", f"{VOICE}.safetensors"), cond)
+        log(f"coreml step contract (onnx) exported: {cm}", t0)
 
-    info = {"size": a.size, "seed": a.seed, "generator": "models/generate.py",
+    info = {"size": a.size, "seed": a.seed, "variant": a.variant, "generator": "models/generate.py",
             "calibration_first_eos_steps": firsts, "pcm_std_fit": [std0, std1], "voice_positions": t_v,
             "config": {"flow_lm": cfg.flow_lm.__dict__, "mimi": cfg.mimi.__dict__}}
     if a.size == "tiny":
         ref_root = os.path.join(out, "reference")
         shutil.rmtree(ref_root, ignore_errors=True)
         summary = {}
-        for lsd in (1, 4):
-            for name, text in REFERENCES:
+        for lsd in v["lsd"]:
+            for name, text in v["references"]:
                 n = name if lsd == 1 else f"{name}_lsd{lsd}"
                 summary[n] = reference.write_reference(ref_root, n, text, sp, flow_lm, mimi, voice,
-                                                       REF_MAX_TOKENS, lsd, a.seed, VOICE)
-        summary["voice_clone"] = reference.write_clone_reference(ref_root, flow_lm, encoder, cfg.mimi.frame_size, a.seed + 4)
-        heads = timestamps.heads_for(f"pocket_reader_{a.size}", os.path.join(HERE, "timestamp-heads.json"))
-        for name, text in WORD_REFERENCES:
-            summary[f"words/{name}"] = timestamps.write_word_reference(
-                os.path.join(ref_root, "words"), name, text, sp, flow_lm, mimi, voice, REF_MAX_TOKENS, heads)
+                                                       REF_MAX_TOKENS, lsd, a.seed, VOICE,
+                                                       remove_semicolons=v["remove_semicolons"],
+                                                       frames_after_eos=v["frames_after_eos"])
+        if v["voice_clone"]:
+            summary["voice_clone"] = reference.write_clone_reference(ref_root, flow_lm, encoder, cfg.mimi.frame_size, a.seed + 4)
+        if v["word_references"]:
+            heads = timestamps.heads_for(f"pocket_reader_{a.size}", os.path.join(HERE, "timestamp-heads.json"))
+            for name, text in v["word_references"]:
+                summary[f"words/{name}"] = timestamps.write_word_reference(
+                    os.path.join(ref_root, "words"), name, text, sp, flow_lm, mimi, voice, REF_MAX_TOKENS, heads)
         with open(os.path.join(ref_root, "summary.json"), "w") as f:
             json.dump(summary, f, indent=1)
         info["reference"] = summary
@@ -152,11 +193,14 @@ def main():
     with open(os.path.join(out, "model_info.json"), "w") as f:
         json.dump(info, f, indent=1, ensure_ascii=False)
 
-    bundle = {"bos_before_voice_file": "bos_before_voice.npy", "bundle_name": f"pocket_reader_{a.size}",
+    name = f"pocket_reader_{a.size}" if a.variant == "english" else a.variant
+    bundle = {"bos_before_voice_file": "bos_before_voice.npy", "bundle_name": name,
               "conditioning_dim": cfg.flow_lm.d_model, "flow_lm_state_manifest": fm, "frame_rate": cfg.mimi.frame_rate,
-              "insert_bos_before_voice": True, "language": f"pocket_reader_{a.size}", "latent_dim": cfg.flow_lm.ldim,
-              "max_token_per_chunk": 50, "mimi_state_manifest": mm, "model_recommended_frames_after_eos": None,
-              "pad_with_spaces_for_short_inputs": False, "predefined_voices": [VOICE], "remove_semicolons": False,
+              "insert_bos_before_voice": True, "language": name, "latent_dim": cfg.flow_lm.ldim,
+              "max_token_per_chunk": 50, "mimi_state_manifest": mm,
+              "model_recommended_frames_after_eos": v["frames_after_eos"],
+              "pad_with_spaces_for_short_inputs": False, "predefined_voices": [VOICE],
+              "remove_semicolons": v["remove_semicolons"],
               "sample_rate": cfg.mimi.sample_rate, "samples_per_frame": cfg.mimi.frame_size, "schema_version": 2,
               "tokenizer_file": "tokenizer.model"}
     with open(os.path.join(out, "bundle.json"), "w") as f:

@@ -48,7 +48,8 @@ const REQUIRED = ['package.json', 'LICENSE.txt', 'THIRD_PARTY_NOTICES.md', 'dist
   'dist/node_modules/onnxruntime-node/package.json', 'dist/node_modules/onnxruntime-node/dist/index.js',
   'dist/node_modules/onnxruntime-common/package.json', 'dist/node_modules/onnxruntime-common/dist/cjs/index.js',
   'dist/node_modules/onnxruntime-common/dist/cjs/package.json',
-  'dist/sonic-wasm/sonic.js', 'dist/sonic-wasm/sonic.wasm', 'dist/sonic-wasm/package.json'];
+  'dist/sonic-wasm/sonic.js', 'dist/sonic-wasm/sonic.wasm', 'dist/sonic-wasm/package.json',
+  'media/player.js', 'media/pcm-worklet.js', 'media/player.css', 'media/player-view.svg'];
 /** Nothing in a VSIX may match these (relative to extension/). */
 const FORBIDDEN = [
   [/^(src|test|models|scripts|native|out|\.ci|\.github|\.vscode-test|node_modules)\//, 'sources, tests, models, scripts or build output'],

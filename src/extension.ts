@@ -9,7 +9,11 @@ import { readConfig, SECTION } from './ui/config';
 import { EngineHost } from './ui/engineHost';
 import { ErrorReporter } from './ui/errorReport';
 import { Log } from './ui/log';
+import { ActiveVoice } from './ui/activeVoice';
 import { ModelManager } from './ui/modelManager';
+import { ModelPrompt } from './ui/modelPrompt';
+import { ModelSetup } from './ui/modelSetup';
+import { PlayerView } from './ui/playerView';
 import { Reader } from './ui/reader';
 import type { Services } from './ui/services';
 import { shutdown } from './ui/shutdown';
@@ -21,14 +25,18 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
   const line = (l: string) => log.line(l);
   const models = new ModelManager(context.globalStorageUri, line);
+  const view = new PlayerView(context.extensionUri, line);
+  const errors = new ErrorReporter(line);
   const svc = {
     context,
     log,
-    errors: new ErrorReporter(line),
+    errors,
     engine: new EngineHost(line, undefined, () => models.coremlDir),
     models,
-    audio: new AudioOutput(line),
+    setup: new ModelSetup(models, new ModelPrompt(), new ActiveVoice(line), errors, line),
+    audio: new AudioOutput(line, view, context.extension.extensionKind),
     status: new PlayerStatus(),
+    view,
   } as Omit<Services, 'reader'> as Services;
   svc.reader = new Reader(svc);
   services = svc;
@@ -36,14 +44,19 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     svc.status,
+    view,
+    svc.setup.prompt,
     svc.reader,
     registerCommands(svc),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.speed`)) svc.reader.setSpeed(readConfig().speed);
       if (e.affectsConfiguration(`${SECTION}.player`)) svc.audio.forget();
+      // A reading waiting on a model question looks again: the new folder may be the answer.
+      if (e.affectsConfiguration(`${SECTION}.modelPath`)) svc.setup.prompt.recheck();
     }),
   );
-  log.line(`activated (VS Code ${vscode.version}, Node ${process.versions.node}, ${process.platform}-${process.arch}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
+  const where = [vscode.env.uiKind === vscode.UIKind.Web && 'web UI', vscode.env.remoteName && `remote ${vscode.env.remoteName}`].filter(Boolean).join(', ');
+  log.line(`activated (VS Code ${vscode.version}, Node ${process.versions.node}, ${process.platform}-${process.arch}${where ? `, ${where}` : ''})`);
 }
 
 /** Silences the player and ends the engine process (its runtime released first), so nothing of ours outlives us. */

@@ -90,6 +90,15 @@ def full():
     )
 
 
+def tiny_french_24l():
+    """Tiny dimensions with the shape and rules of the published french_24l bundle: 24 layers (72 flow state
+    tensors), its own tokenizer; the text rules live in bundle.json (see generate.py VARIANTS)."""
+    c = tiny()
+    c.name = "tiny-french_24l"
+    c.flow_lm.num_layers = 24
+    return c
+
+
 def from_tiny_parity_yaml():
     """Config of shared/models/tiny-parity (n_bins 240)."""
     c = tiny()

@@ -14,14 +14,15 @@ from .mimi_encoder import speaker_conditioning
 from .text import split_into_best_sentences
 
 
-def write_reference(out_dir, name, text, sp, flow_lm, mimi, voice, max_tokens, lsd_steps, seed, voice_name):
+def write_reference(out_dir, name, text, sp, flow_lm, mimi, voice, max_tokens, lsd_steps, seed, voice_name,
+                    remove_semicolons=False, frames_after_eos=None):
     d = os.path.join(out_dir, name)
     os.makedirs(d, exist_ok=True)
-    chunks_txt = split_into_best_sentences(sp, text, max_tokens)
+    chunks_txt = split_into_best_sentences(sp, text, max_tokens, remove_semicolons=remove_semicolons)
     chunks, all_lat, all_pcm, offset = [], [], [], 0
     for i, ct in enumerate(chunks_txt):
         ids = sp.encode(ct, out_type=int)  # the raw chunk is tokenized, as in the reference
-        r = generate_chunk(flow_lm, mimi, voice, ids, frames_after_eos_for(ct), lsd_steps=lsd_steps)
+        r = generate_chunk(flow_lm, mimi, voice, ids, frames_after_eos_for(ct, frames_after_eos), lsd_steps=lsd_steps)
         np.save(os.path.join(d, f"chunk{i}_token_ids.npy"), np.array(ids, np.int64))
         np.save(os.path.join(d, f"chunk{i}_eos_logits.npy"), r["eos_logits"])
         np.save(os.path.join(d, f"chunk{i}_latents.npy"), r["latents"])
@@ -39,11 +40,12 @@ def write_reference(out_dir, name, text, sp, flow_lm, mimi, voice, max_tokens, l
     info = {"text": text, "chunks": chunks, "total_frames": int(lat.shape[0]), "pcm_samples": int(pcm.shape[0]),
             "params": {"temperature": 0.0, "lsd_decode_steps": lsd_steps, "noise_clamp": None,
                        "eos_threshold": -4.0,
-                       "frames_after_eos": "None -> official guess (3 if <=4 words else 1) + 2, per chunk",
+                       "frames_after_eos": frames_after_eos if frames_after_eos is not None
+                       else "None -> official guess (3 if <=4 words else 1) + 2, per chunk",
                        "max_tokens_per_chunk": max_tokens,
                        "max_gen_len": "ceil((tokens/3 + 2) * 12.5) per chunk", "copy_state": True,
                        "mimi_state": "fresh per chunk, one latent per decoder call",
-                       "pad_with_spaces_for_short_inputs": False, "remove_semicolons": False,
+                       "pad_with_spaces_for_short_inputs": False, "remove_semicolons": remove_semicolons,
                        "seed": seed, "voice": voice_name,
                        "produced_by": "models/pocket_ref PyTorch streaming loop (not onnxruntime)"}}
     with open(os.path.join(d, "info.json"), "w") as f:

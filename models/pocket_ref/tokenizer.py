@@ -42,6 +42,32 @@ black water fire earth wind light dark happy sad fast slow small large little bi
 """.split()
 
 
+# French, for the tiny french_24l variant's own tokenizer (semicolons on purpose: that bundle removes them).
+FRENCH_CORPUS = """\
+Bonjour tout le monde. Bonjour, comment allez-vous aujourd'hui ? Je vais bien, merci !
+Le vif renard brun saute par-dessus le chien paresseux près de la rivière.
+Il faisait beau et froid en avril; les horloges sonnaient treize heures.
+Appelez-moi quand vous arrivez à la gare, et prenez un parapluie.
+Lire à voix haute aide à apprendre le rythme d'une langue; cela aide aussi à se concentrer.
+Les enfants jouaient dans le parc pendant que leurs parents parlaient des nouvelles.
+Après la pluie, le soleil est revenu et les rues ont commencé à sécher.
+La réunion commence à dix heures trente, le lundi trois mars, dans la salle quarante-deux.
+La version un point deux corrige sept erreurs; elle ajoute douze fonctions.
+L'extension lit les sélections, les commentaires et les documents sur votre machine.
+Zéro, un, deux, trois, quatre, cinq, six, sept, huit, neuf, dix, onze, douze.
+Est-ce le bon chemin ? Oui ! Non ? Peut-être; nous verrons : un, deux, trois.
+"""
+
+FRENCH_WORDS = """le la les un une des de du et est était pour sur que qui avec comme par dans ce cette
+il elle nous vous ils elles son sa ses leur mais ou donc car ne pas plus très bien tout tous faire
+voix texte modèle lecteur poche éditeur code fichier ligne mot phrase paragraphe document commentaire
+rapide renard chien rivière gare parapluie rythme langue enfants parc parents nouvelles pluie soleil
+rues horloge matin soir nuit fenêtre table chaise musique histoire science nombre lettre question
+réponse problème système programme ordinateur clavier écran souris fonction valeur erreur message
+serveur client requête réponse réseau flux seconde minute heure semaine mois vert bleu rouge jaune
+""".split()
+
+
 def _pseudo_words(rng, n):
     # Pronounceable nonsense words: only there so a 4000-piece vocabulary has enough
     # distinct substrings to be trainable from a corpus small enough to inline.
@@ -53,10 +79,11 @@ def _pseudo_words(rng, n):
             for _ in range(n)]
 
 
-def _corpus_lines(extra_lines, seed, n_random, n_pseudo=0):
+def _corpus_lines(extra_lines, seed, n_random, n_pseudo=0, language="english"):
     rng = random.Random(seed)
-    lines = [l for l in CORPUS.splitlines() if l.strip()] + list(extra_lines)
-    words = WORDS + _pseudo_words(rng, n_pseudo)
+    corpus, vocab = (FRENCH_CORPUS, FRENCH_WORDS) if language == "french" else (CORPUS, WORDS)
+    lines = [l for l in corpus.splitlines() if l.strip()] + list(extra_lines)
+    words = vocab + _pseudo_words(rng, n_pseudo)
     punct = [".", ",", "!", "?", ";", ":", "..."]
     for _ in range(n_random):
         n = rng.randint(3, 14)
@@ -68,18 +95,17 @@ def _corpus_lines(extra_lines, seed, n_random, n_pseudo=0):
     return lines
 
 
-def random_sentences(seed, n):
-    rng = random.Random(seed)
-    return _corpus_lines([], seed, n)[-n:]
+def random_sentences(seed, n, language="english"):
+    return _corpus_lines([], seed, n, language=language)[-n:]
 
 
-def train(out_path, vocab_size, seed=0, extra_lines=()):
+def train(out_path, vocab_size, seed=0, extra_lines=(), language="english"):
     n_random, n_pseudo = (2000, 0) if vocab_size <= 1000 else (20000, 6000)
     import sentencepiece as spm
     with tempfile.TemporaryDirectory() as tmp:
         corpus = os.path.join(tmp, "corpus.txt")
         with open(corpus, "w", encoding="utf-8") as f:
-            f.write("\n".join(_corpus_lines(extra_lines, seed, n_random, n_pseudo)) + "\n")
+            f.write("\n".join(_corpus_lines(extra_lines, seed, n_random, n_pseudo, language)) + "\n")
         prefix = os.path.join(tmp, "tok")
         spm.SentencePieceTrainer.train(
             input=corpus, model_prefix=prefix, model_type="unigram", vocab_size=vocab_size,

@@ -93,6 +93,8 @@ export class PlaybackQueue extends EventEmitter {
   private stretcher: Stretcher | undefined;
   private speedValue: number;
   private heardAbs = 0;
+  /** Nothing is heard until the sink's clock moves (or a jump sets the position): no segment before that. */
+  private positioned = false;
   private heardSegment = -1;
   private heardItem: QueueItem | undefined;
   private readonly words: WordTrack;
@@ -131,6 +133,11 @@ export class PlaybackQueue extends EventEmitter {
   /** Estimated position being heard, in seconds of source (1×) audio since the start of the stream. */
   get positionSeconds(): number {
     return this.heardAbs / this.rate;
+  }
+
+  /** Source (1×) samples appended so far. */
+  get appendedSamples(): number {
+    return this.appended;
   }
 
   /** Add generated audio. Chunks must arrive in order; segment indices never decrease. */
@@ -222,7 +229,8 @@ export class PlaybackQueue extends EventEmitter {
   update(): void {
     if (this.stateValue === 'stopped') return;
     if (this.sink) this.heardAbs = Math.max(this.heardAbs, this.sinkOrigin + this.sink.position() * this.speedValue);
-    const entry = this.entryAt(this.heardAbs);
+    if (this.heardAbs > 0) this.positioned = true;
+    const entry = this.positioned ? this.entryAt(this.heardAbs) : undefined;
     if (entry) {
       if (entry.item.segmentIndex !== this.heardSegment) {
         this.heardSegment = entry.item.segmentIndex;
@@ -248,6 +256,7 @@ export class PlaybackQueue extends EventEmitter {
 
   private seekToSegment(target: number): void {
     if (this.stateValue === 'stopped') return;
+    this.positioned = true;
     const idx = this.entries.findIndex((e) => e.item.segmentIndex >= target);
     if (idx >= 0) return this.restartAt(idx, 0);
     this.restartAt(this.entries.length, 0);

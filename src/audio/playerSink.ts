@@ -1,5 +1,5 @@
 // A long-lived player process fed raw s16le on stdin (pacat/paplay/aplay), plus the factory that picks the
-// temp-WAV segment sink for players that cannot stream (afplay, PowerShell).
+// temp-WAV segment sink for players that cannot stream (afplay, PowerShell, play-sound).
 import type { Player } from './players';
 import { captureStderr, isAlive, spawnPlayer } from './processes';
 import { SegmentPlayerSink } from './segmentSink';
@@ -98,10 +98,10 @@ export class StreamingPlayerSink extends PlayerSinkBase {
         // Players that lie (exit 0 without playing) are caught by timing: real playback cannot beat the clock.
         const audioMs = (this.sent / this.sampleRate) * 1000;
         const wallMs = performance.now() - this.startedAt;
-        if (audioMs > 300 && wallMs < audioMs * MIN_REALTIME_FRACTION) return this.fail(new ImplausiblePlaybackError(this.player.kind, audioMs, wallMs));
+        if (audioMs > 300 && wallMs < audioMs * MIN_REALTIME_FRACTION) return this.fail(new ImplausiblePlaybackError(this.player.label, audioMs, wallMs));
         this.complete();
       } else {
-        this.fail(new PlayerExitError(this.player.kind, code, signal, this.stderr()));
+        this.fail(new PlayerExitError(this.player.label, code, signal, this.stderr()));
       }
     });
   }

@@ -1,16 +1,21 @@
 // Choosing an external audio player per platform. Argument arrays only (never a shell), PATH searched here (no
 // `which`), and a health probe, because on a machine without a sound server players fail (or hang) only when used.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { FILE_PLAYERS, playSoundPlayer, probeFilePlayer } from './playSound';
+import { spawnPlayer } from './processes';
 
-export type PlayerKind = 'pacat' | 'paplay' | 'aplay' | 'afplay' | 'powershell';
+/** `play-sound`: the last resort, a file player (mplayer, sox play, VLC, mpv) driven through the play-sound package. */
+export type PlayerKind = 'pacat' | 'paplay' | 'aplay' | 'afplay' | 'powershell' | 'play-sound';
 
 /** How PCM reaches the player: raw s16le on stdin, or one temp WAV file per process (afplay/PowerShell cannot stream). */
 export type PlayerMode = 'stdin' | 'segments';
 
 export interface Player {
   kind: PlayerKind;
+  /** For messages: the kind, or "play-sound (mplayer)". */
+  label: string;
   /** Absolute path of the executable. */
   command: string;
   mode: PlayerMode;
@@ -20,6 +25,8 @@ export interface Player {
   streamArgs(sampleRate: number): string[];
   /** Arguments and extra env for one WAV segment (`segments` players). */
   segmentInvocation(file: string): { args: string[]; env?: NodeJS.ProcessEnv };
+  /** Starts the process for one WAV segment (`segments` players); the sink judges it by its exit event. */
+  spawnSegment(file: string, env: NodeJS.ProcessEnv): ChildProcess;
 }
 
 export const DEFAULT_PULSE_LATENCY_MS = 60;
@@ -28,7 +35,12 @@ export const DEFAULT_ALSA_BUFFER_US = 100_000;
 /** Raised when no usable player exists; `message` says what to install or start. */
 export class PlayerUnavailableError extends Error {
   override name = 'PlayerUnavailableError';
-  constructor(message: string, readonly problems: string[] = []) {
+  constructor(
+    message: string,
+    readonly problems: string[] = [],
+    /** The setting that chose this player, when the user picked one (the message then offers to change it). */
+    readonly setting?: string,
+  ) {
     super(message);
   }
 }
@@ -59,6 +71,7 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.en
 const PS_SCRIPT = "$ErrorActionPreference='Stop'; (New-Object Media.SoundPlayer $env:POCKET_READER_WAV).PlaySync()";
 
 function makePlayer(kind: PlayerKind, command: string): Player {
+  if (kind === 'play-sound') return playSoundPlayer(command);
   const rawPulse = (rate: number) => ['--raw', '--format=s16le', `--rate=${rate}`, '--channels=1', '--client-name=Pocket Reader'];
   const noSegments = () => {
     throw new Error(`${kind} streams from stdin`);
@@ -66,6 +79,13 @@ function makePlayer(kind: PlayerKind, command: string): Player {
   const noStream = () => {
     throw new Error(`${kind} plays files, not stdin`);
   };
+  const segmentPlayer = (outputLatencyMs: number, segmentInvocation: Player['segmentInvocation']): Player => ({
+    kind, label: kind, command, mode: 'segments', outputLatencyMs, streamArgs: noStream, segmentInvocation,
+    spawnSegment: (file, env) => {
+      const inv = segmentInvocation(file);
+      return spawnPlayer(command, inv.args, { ...env, ...inv.env }, 'ignore');
+    },
+  });
   switch (kind) {
     // Measured through a PulseAudio null sink: after SIGSTOP the server keeps playing what it buffered, 35 ms with
     // --latency-msec=60 but 830 ms with paplay's default; aplay's default buffer gave 460 ms, -B 100000 gave 50 ms.
@@ -73,40 +93,44 @@ function makePlayer(kind: PlayerKind, command: string): Player {
     case 'pacat':
     case 'paplay':
       return {
-        kind, command, mode: 'stdin', outputLatencyMs: 50,
+        kind, label: kind, command, mode: 'stdin', outputLatencyMs: 50,
         streamArgs: (rate) => [...(kind === 'pacat' ? ['--playback'] : []), ...rawPulse(rate), `--latency-msec=${DEFAULT_PULSE_LATENCY_MS}`],
-        segmentInvocation: noSegments,
+        segmentInvocation: noSegments, spawnSegment: noSegments,
       };
     case 'aplay':
       return {
-        kind, command, mode: 'stdin', outputLatencyMs: 60,
+        kind, label: kind, command, mode: 'stdin', outputLatencyMs: 60,
         streamArgs: (rate) => ['-q', '-t', 'raw', '-f', 'S16_LE', '-r', String(rate), '-c', '1', '-B', String(DEFAULT_ALSA_BUFFER_US), '-'],
-        segmentInvocation: noSegments,
+        segmentInvocation: noSegments, spawnSegment: noSegments,
       };
     case 'afplay':
-      return { kind, command, mode: 'segments', outputLatencyMs: 80, streamArgs: noStream, segmentInvocation: (file) => ({ args: [file] }) };
+      return segmentPlayer(80, (file) => ({ args: [file] }));
     case 'powershell':
-      return {
-        kind, command, mode: 'segments', outputLatencyMs: 300, streamArgs: noStream,
-        segmentInvocation: (file) => ({
-          args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', PS_SCRIPT],
-          env: { POCKET_READER_WAV: file },
-        }),
-      };
+      return segmentPlayer(300, (file) => ({
+        args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', PS_SCRIPT],
+        env: { POCKET_READER_WAV: file },
+      }));
   }
 }
 
-/** Candidate (kind, executable name) pairs in order of preference. */
+/** Candidate (kind, executable name) pairs in order of preference: the platform's players, then play-sound's. */
 export function candidatePlayers(platform: NodeJS.Platform = process.platform): Array<[PlayerKind, string]> {
-  if (platform === 'darwin') return [['afplay', 'afplay']];
-  if (platform === 'win32') return [['powershell', 'powershell'], ['powershell', 'pwsh']];
-  return [['pacat', 'pacat'], ['paplay', 'paplay'], ['aplay', 'aplay']];
+  const filePlayers = FILE_PLAYERS.map((p): [PlayerKind, string] => ['play-sound', p.name]);
+  if (platform === 'darwin') return [['afplay', 'afplay'], ...filePlayers];
+  if (platform === 'win32') return [['powershell', 'powershell'], ['powershell', 'pwsh'], ...filePlayers];
+  return [['pacat', 'pacat'], ['paplay', 'paplay'], ['aplay', 'aplay'], ...filePlayers];
 }
 
 function installHint(platform: NodeJS.Platform): string {
   if (platform === 'darwin') return 'afplay ships with macOS; check that /usr/bin is on PATH.';
   if (platform === 'win32') return 'Windows PowerShell (powershell.exe) is needed; check that it is on PATH.';
   return 'Install PulseAudio/PipeWire tools (Debian/Ubuntu: sudo apt install pulseaudio-utils) or ALSA tools (sudo apt install alsa-utils).';
+}
+
+/** "pacat, paplay, aplay, and through play-sound mplayer, play, …" */
+function lookedFor(candidates: Array<[PlayerKind, string]>): string {
+  const names = (file: boolean) => [...new Set(candidates.filter(([k]) => (k === 'play-sound') === file).map(([, exe]) => exe))].join(', ');
+  return [names(false), names(true) && `through play-sound ${names(true)}`].filter(Boolean).join(', and ');
 }
 
 export interface ProbeResult {
@@ -167,6 +191,7 @@ export async function probePlayer(player: Player, env: NodeJS.ProcessEnv = proce
       return { ok: true };
     }
   }
+  if (player.kind === 'play-sound') return probeFilePlayer(player, env, settleMs);
   if (player.mode !== 'stdin') return { ok: true }; // afplay/PowerShell: no cheap silent probe; playback errors are caught
   const silence = Buffer.alloc(Math.round(24000 * 0.02) * 2);
   const r = await runWithTimeout(player.command, player.streamArgs(24000), { env, input: silence, timeoutMs: settleMs });
@@ -203,11 +228,10 @@ export async function selectPlayer(opts: SelectPlayerOptions = {}): Promise<Play
     if (opts.probe === false) return player;
     const health = await probePlayer(player, env);
     if (health.ok) return player;
-    problems.push(health.detail ?? `${kind} is not working`);
+    problems.push(health.detail ?? `${player.label} is not working`);
   }
   if (found === 0) {
-    const names = [...new Set(candidates.map(([, exe]) => exe))].join(', ');
-    throw new PlayerUnavailableError(`No audio player found on PATH (looked for ${names}). ${installHint(platform)}`);
+    throw new PlayerUnavailableError(`No audio player found on PATH (looked for ${lookedFor(candidates)}). ${installHint(platform)}`);
   }
   throw new PlayerUnavailableError(`No working audio player: ${problems.join(' ')}`, problems);
 }

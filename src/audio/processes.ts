@@ -9,13 +9,17 @@ let exitHookInstalled = false;
 
 /** Spawn with argument arrays only, stderr captured, tracked so a normal Node exit never leaves a player behind. */
 export function spawnPlayer(command: string, args: string[], env: NodeJS.ProcessEnv, stdin: 'pipe' | 'ignore'): ChildProcess {
+  return trackPlayer(spawn(command, args, { env, stdio: [stdin, 'ignore', 'pipe'], windowsHide: true }));
+}
+
+/** Kill `child` when Node exits if it is still playing (for players spawned by a library, e.g. play-sound). */
+export function trackPlayer(child: ChildProcess): ChildProcess {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
-      for (const child of live) killNow(child);
+      for (const c of live) killNow(c);
     });
   }
-  const child = spawn(command, args, { env, stdio: [stdin, 'ignore', 'pipe'], windowsHide: true });
   live.add(child);
   child.once('exit', () => live.delete(child));
   child.once('error', () => live.delete(child));

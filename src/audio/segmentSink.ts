@@ -1,10 +1,10 @@
-// For players that only play files (afplay, PowerShell SoundPlayer): audio is cut into temp WAV segments, one
+// For players that only play files (afplay, PowerShell SoundPlayer, play-sound's file players): audio is cut into temp WAV segments, one
 // player process each. Whatever arrives while a segment plays becomes the next segment, so segments grow to match
 // the synthesis rate and the per-process start gap is paid rarely.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { captureStderr, isAlive, killNow, spawnPlayer } from './processes';
+import { captureStderr, isAlive, killNow } from './processes';
 import { ImplausiblePlaybackError, MIN_REALTIME_FRACTION, PlayerExitError } from './sink';
 import { PlayerSinkBase } from './sinkBase';
 import { encodeWav } from './wav';
@@ -101,8 +101,7 @@ export class SegmentPlayerSink extends PlayerSinkBase {
     this.dir ??= mkdtempSync(path.join(this.opts.tmpDir ?? tmpdir(), 'pocket-reader-'));
     const file = path.join(this.dir, `seg-${++this.seq}.wav`);
     writeFileSync(file, encodeWav(pcm, this.sampleRate));
-    const { args, env } = this.player.segmentInvocation(file);
-    const child = spawnPlayer(this.player.command, args, { ...(this.opts.env ?? process.env), ...env }, 'ignore');
+    const child = this.player.spawnSegment(file, this.opts.env ?? process.env);
     const seg = { start: this.sent, pcm, file, killedOnPurpose: false };
     const spawnedAt = performance.now();
     this.child = child;
@@ -114,11 +113,11 @@ export class SegmentPlayerSink extends PlayerSinkBase {
     child.once('exit', (code, signal) => {
       rmSync(file, { force: true });
       if (this.stopped || seg.killedOnPurpose) return;
-      if (code !== 0) return this.fail(new PlayerExitError(this.player.kind, code, signal, stderr()));
+      if (code !== 0) return this.fail(new PlayerExitError(this.player.label, code, signal, stderr()));
       const audioMs = (pcm.length / this.sampleRate) * 1000;
       const wallMs = performance.now() - spawnedAt;
       if (!this.isPaused && audioMs > 300 && wallMs < audioMs * MIN_REALTIME_FRACTION) {
-        return this.fail(new ImplausiblePlaybackError(this.player.kind, audioMs, wallMs));
+        return this.fail(new ImplausiblePlaybackError(this.player.label, audioMs, wallMs));
       }
       this.clock.hold(seg.start + pcm.length);
       this.next();

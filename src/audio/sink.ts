@@ -1,5 +1,4 @@
-// The contract between the playback queue and whatever makes sound (a player process, a test fake, a webview later).
-import type { PlayerKind } from './players';
+// The contract between the playback queue and whatever makes sound (a player process, the webview player, a test fake).
 
 /** How a sink ended: it played everything, or stop() cut it short. Failures reject instead. */
 export type SinkEnd = 'completed' | 'stopped';
@@ -27,7 +26,8 @@ export interface AudioSink {
 export class PlayerExitError extends Error {
   override name = 'PlayerExitError';
   constructor(
-    readonly player: PlayerKind,
+    /** The player's label (e.g. pacat, "play-sound (play)"). */
+    readonly player: string,
     readonly code: number | null,
     readonly signal: NodeJS.Signals | null,
     readonly stderr: string,
@@ -44,7 +44,7 @@ export const MIN_REALTIME_FRACTION = 0.5;
 /** A player that exited 0 far faster than the audio lasts: it did not really play it. */
 export class ImplausiblePlaybackError extends Error {
   override name = 'ImplausiblePlaybackError';
-  constructor(readonly player: PlayerKind, readonly audioMs: number, readonly wallMs: number) {
+  constructor(readonly player: string, readonly audioMs: number, readonly wallMs: number) {
     super(
       `Audio player ${player} reported success after ${Math.round(wallMs)} ms for ${Math.round(audioMs)} ms of audio, so it did not play in real time (no real output device?)`,
     );

@@ -2,12 +2,12 @@ import { extname } from 'node:path';
 import { formatSegments, narrate, type NarrateOptions } from '../text/narrate';
 
 /**
- * What `say --dry-run` prints: every sentence that would be spoken, with its source lines.
+ * What `say --dry-run` prints: `language: <code>`, then every sentence that would be spoken, with its source lines.
  * Code blocks are announced by default so the listing shows where they were.
  */
 export function dryRunText(source: string, languageId: string, opts: Partial<Omit<NarrateOptions, 'languageId'>> = {}): string {
   const segments = narrate(source, { languageId, codeBlocks: 'announce', ...opts });
-  return formatSegments(source, segments);
+  return `language: ${opts.language ?? 'en'}\n${formatSegments(source, segments)}`;
 }
 
 /** VS Code language ids for the file types the CLI is likely to be pointed at; anything else is plain text. */

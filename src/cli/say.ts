@@ -14,6 +14,9 @@ import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
 import { EngineClient } from '../client/engineClient';
 import { EngineError } from '../shared/errors';
 import type { BackendChoice, SynthesisOptions } from '../shared/protocol';
+import { packFor } from '../store/languagePacks';
+import { isLanguageCode } from '../text/language/codes';
+import { chooseLanguage } from '../text/language/detect';
 import { narrate } from '../text/narrate';
 import { sourceRange, type Segment } from '../text/segment';
 import { cloneVoiceToFile } from './cloneVoice';
@@ -27,16 +30,18 @@ const USAGE = `usage: npm run say -- [options] "text to speak"
   --timestamps FILE.json  also write word times [{ word, start, end, sourceStart, sourceEnd }] (seconds;
                       offsets into the input text or --file), for model sets with word timing
   --model-dir DIR     use a local model folder (default: download once into the per-user cache)
-  --voice NAME|PATH   built-in voice name or a voice .safetensors file (default: the model's first voice)
+  --voice NAME|PATH   built-in voice name or a voice .safetensors file (default: the language's own voice)
+  --language L        auto | en | fr | de | it | pt | es (default auto: front matter, else the text, else the OS locale)
+  --model-size S      standard | large (24-layer models; French has only large) (default standard)
   --clone-voice IN.wav --out-voice OUT.safetensors
-                      make a voice file from a recording (3-30 s of one speaker who agreed to it), then
-                      speak with it with --voice OUT.safetensors (--force to replace a file)
+                      make a voice file from a recording (3-30 s of one speaker who agreed to it) with the
+                      English model, then speak with it with --voice OUT.safetensors (--force to replace a file)
   --temperature T     noise variance, 0 = deterministic (default 0.3)
   --seed N            noise seed (default: random, printed)
   --lsd-steps N       flow-head steps (default 1)
   --backend B         auto | onnx | coreml (default auto)
   --threads N         backbone threads (default 1; the Mimi decoder has its own thread)
-  --dry-run           with --file: print what would be spoken, line by line, without synthesizing
+  --dry-run           print "language: <code>", then what would be spoken, line by line, without synthesizing
 ${NARRATION_USAGE}`;
 
 async function readInput(file: string | undefined, positional: string[]): Promise<{ text: string; languageId: string }> {
@@ -73,6 +78,8 @@ async function main(): Promise<number> {
       'lsd-steps': { type: 'string', default: '1' },
       backend: { type: 'string', default: 'auto' },
       threads: { type: 'string', default: '1' },
+      language: { type: 'string', default: 'auto' },
+      'model-size': { type: 'string', default: 'standard' },
       'dry-run': { type: 'boolean', default: false },
       ...NARRATION_FLAGS,
       help: { type: 'boolean', short: 'h', default: false },
@@ -82,6 +89,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (values.language !== 'auto' && !isLanguageCode(values.language)) throw new Error(`--language must be auto, en, fr, de, it, pt or es (got "${values.language}")`);
+  if (values['model-size'] !== 'standard' && values['model-size'] !== 'large') throw new Error(`--model-size must be standard or large (got "${values['model-size']}")`);
   const cloning = values['clone-voice'] !== undefined || values['out-voice'] !== undefined;
   if (cloning && !(values['clone-voice'] && values['out-voice'])) {
     console.error('--clone-voice IN.wav needs --out-voice OUT.safetensors (and the other way round).\n\n' + USAGE);
@@ -90,7 +99,7 @@ async function main(): Promise<number> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   if (cloning) {
-    const client = engineFor(await resolveModelDir(values['model-dir'], abort.signal, ['core', 'encoder']), values.backend, values.threads);
+    const client = engineFor(await resolveModelDir(values['model-dir'], abort.signal, { language: 'en', size: 'standard', groups: ['core', 'encoder'] }), values.backend, values.threads);
     try {
       await cloneVoiceToFile(client, values['clone-voice']!, values['out-voice']!, values.force);
       return 0;
@@ -100,13 +109,19 @@ async function main(): Promise<number> {
   }
   const narration = narrationOptions(values);
   const input = await readInput(values.file, positionals);
+  const { language } = await chooseLanguage({
+    setting: values.language as 'auto',
+    document: input.text,
+    languageId: input.languageId,
+    displayLanguage: process.env.LC_ALL || process.env.LANG || Intl.DateTimeFormat().resolvedOptions().locale,
+  });
   if (values['dry-run']) {
-    process.stdout.write(dryRunText(input.text, input.languageId, narration) + '\n');
+    process.stdout.write(dryRunText(input.text, input.languageId, { ...narration, language }) + '\n');
     return 0;
   }
   // Documents are read as prose: Markdown structure, code and URLs never reach the model.
   const segments =
-    input.languageId === 'plaintext' ? undefined : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip', ...narration });
+    input.languageId === 'plaintext' ? undefined : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip', ...narration, language });
   const text = segments ? segments.map((s) => s.text).join(' ') : input.text;
   if (!text.trim()) {
     console.error('Nothing to say: give text as an argument, with --file, or on stdin.\n\n' + USAGE);
@@ -121,16 +136,19 @@ async function main(): Promise<number> {
   let client: EngineClient | undefined;
   let sink: AudioSink | undefined;
   try {
-    const modelDir = await resolveModelDir(values['model-dir'], abort.signal);
+    const size = values['model-size'] as 'standard' | 'large';
+    const explicitVoice = values.voice && !/[\\/]|\.safetensors$/i.test(values.voice) ? values.voice : undefined;
+    const modelDir = await resolveModelDir(values['model-dir'], abort.signal, { language, size, voice: explicitVoice });
     const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
     client = engineFor(modelDir, values.backend, values.threads);
     const ready = await client.ensureLoaded();
     if (ready.info.sampleRate !== DEFAULT_SAMPLE_RATE) throw new Error(`the model makes ${ready.info.sampleRate} Hz audio; expected ${DEFAULT_SAMPLE_RATE} Hz`);
     if (timesFile) {
-      if (!ready.info.wordTimestamps) throw new Error(`the model set in ${modelDir} has no word timing (no timestamp heads are known for it), so --timestamps cannot be written`);
+      if (!ready.info.wordTimestamps) throw new Error(`the model set in ${modelDir} has no word timing (${ready.info.noWordTiming ?? 'unknown reason'}), so --timestamps cannot be written`);
       times = await PartialFile.open(path.dirname(timesFile), path.basename(timesFile));
     }
-    const voice = values.voice ?? ready.info.builtinVoices[0] ?? 'alba';
+    const ownVoice = language !== 'en' && !values['model-dir'] ? packFor(language, size).defaultVoice : undefined;
+    const voice = values.voice ?? ownVoice ?? ready.info.builtinVoices[0] ?? 'alba';
     const options: SynthesisOptions = {
       voice,
       temperature: Number(values.temperature),
@@ -173,7 +191,7 @@ async function main(): Promise<number> {
     console.error(
       `${stats.audioSeconds.toFixed(2)} s of audio in ${(stats.wallMs / 1000).toFixed(2)} s ` +
         `(${stats.realTimeFactor.toFixed(2)}× real time, first audio after ${stats.firstAudioMs.toFixed(0)} ms); ` +
-        `${ready.backend}, voice ${voice}, seed ${seed}${stats.restarts ? `, engine restarted ${stats.restarts}×` : ''}${written ? `; wrote ${written}` : ''}${times ? `; word times in ${timesFile}` : ''}`,
+        `${ready.backend}, ${language}, voice ${voice}, seed ${seed}${stats.restarts ? `, engine restarted ${stats.restarts}×` : ''}${written ? `; wrote ${written}` : ''}${times ? `; word times in ${timesFile}` : ''}`,
     );
     return 0;
   } finally {
@@ -216,8 +234,14 @@ main().then(
       console.error('stopped');
       process.exit(130);
     }
-    const hint = code === 'DOWNLOAD_FAILED' ? '\nCheck the network connection, or use a local model folder with --model-dir DIR.' : '';
-    console.error(`say: ${err instanceof Error ? err.message : String(err)}${hint}`);
+    const hint =
+      code === 'OFFLINE'
+        ? ' You seem to be offline (or behind a proxy: set HTTPS_PROXY).\nUse a local model folder with --model-dir DIR.'
+        : code === 'DOWNLOAD_FAILED'
+          ? '\nCheck the network connection, or use a local model folder with --model-dir DIR.'
+          : '';
+    const detail = err instanceof EngineError && err.detail ? `\n(${err.detail})` : '';
+    console.error(`say: ${err instanceof Error ? err.message : String(err)}${hint}${detail}`);
     process.exit(1);
   },
 );

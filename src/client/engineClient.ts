@@ -411,7 +411,7 @@ export class EngineClient {
         this.settle(m.id, undefined, m.value);
         return;
       case 'error': {
-        const err = new EngineError(m.code as ErrorCode, m.message);
+        const err = new EngineError(m.code as ErrorCode, m.message, m.detail);
         if (e.load?.id === m.id) {
           e.load.settled = true;
           e.load.reject(err);

@@ -1,6 +1,7 @@
 /** Registers every command; the test hooks only when the extension runs in development or test mode. */
 import * as vscode from 'vscode';
 import type { Services } from '../ui/services';
+import { answerModelPrompt } from './answerModelPrompt';
 import type { Command } from './command';
 import { chooseVoice } from './chooseVoice';
 import { createVoice } from './createVoice';
@@ -18,11 +19,13 @@ import { showLog } from './showLog';
 import { stop } from './stop';
 import { testCreateVoice, testEngine, testShutdown, testState } from './testHooks';
 import { togglePause } from './togglePause';
+import { useDownloadedModel } from './useDownloadedModel';
 import { useLocalModel } from './useLocalModel';
 
 const publicCommands: Command[] = [
   readSelection, readDocument, readFromCursor, readComments, stop, togglePause, nextSentence, previousSentence,
-  saveAudio, chooseVoice, createVoice, manageVoices, setSpeed, downloadModel, useLocalModel, showLog,
+  saveAudio, chooseVoice, createVoice, manageVoices, setSpeed, downloadModel, useLocalModel, useDownloadedModel, showLog,
+  answerModelPrompt, // not contributed: the click of the "model needed" status bar entry
 ];
 
 export function registerCommands(svc: Services): vscode.Disposable {

@@ -8,10 +8,12 @@ export const useLocalModel: Command = {
   execute: async (svc) => {
     try {
       const folder = await svc.models.pickLocalFolder();
-      if (folder) void vscode.window.showInformationMessage(`Pocket Reader will use the model in ${folder}.`);
+      if (!folder) return undefined;
+      svc.setup.prompt.recheck();
+      void vscode.window.showInformationMessage(`Pocket Reader: using the model in ${folder}.`);
       return folder;
     } catch (err) {
-      svc.errors.report(err);
+      svc.errors.report(err, { localFolder: true });
       return undefined;
     }
   },

@@ -7,6 +7,7 @@ import type { WarmUp } from './coremlWarmup';
 import { resolveOnnxFiles, type OnnxModelFiles } from './modelFiles';
 import { generate, newStats, type AudioOut, type GenerateStats } from './pipeline';
 import type { EngineConfig, ResumePoint, SynthesisOptions } from '../shared/protocol';
+import { isVoiceFile } from '../shared/voiceFiles';
 import { iterateChunks } from '../text/chunk';
 import { loadSentencePiece } from '../text/sentencePiece';
 import type { Tokenizer } from '../text/tokenizer';
@@ -119,7 +120,7 @@ export class Engine {
 
   /** Voice states are read once per worker (again when the file changed); each text chunk starts from a fresh copy. */
   voice(name: string): Promise<VoiceState> {
-    const isFile = /[\\/]|\.safetensors$/.test(name);
+    const isFile = isVoiceFile(name);
     const version = isFile ? fileVersion(name) : '';
     const cached = this.voices.get(name);
     if (cached?.version === version) return cached.state;

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../shared/errors';
+import { builtinVoicePaths, isVoiceFile } from '../shared/voiceFiles';
 
 export interface StateEntry {
   index: number;
@@ -83,17 +84,15 @@ export function resolveOnnxFiles(dir: string): OnnxModelFiles {
   };
 }
 
-/** Built-in voices live in voices/ (our store), embeddings/ (Kyutai's layout) or the folder itself. */
+/** Built-in voices live in one of VOICE_FOLDERS; a voice may also be given as a file path. */
 export function resolveVoiceFile(dir: string, voice: string, builtins: readonly string[]): string {
-  if (voice.endsWith('.safetensors') || voice.includes('/') || voice.includes('\\')) {
+  if (isVoiceFile(voice)) {
     const p = path.resolve(voice);
     if (!existsSync(p)) throw new EngineError('UNKNOWN_VOICE', `voice file ${p} does not exist`);
     return p;
   }
-  for (const sub of ['voices', 'embeddings', '.']) {
-    const p = path.join(dir, sub, `${voice}.safetensors`);
-    if (existsSync(p)) return p;
-  }
+  const found = builtinVoicePaths(dir, voice).find((p) => existsSync(p));
+  if (found) return found;
   const known = builtins.length ? builtins.join(', ') : 'none';
   throw new EngineError('UNKNOWN_VOICE', `unknown voice "${voice}" (built-in voices here: ${known}; or pass a path to a voice .safetensors file)`);
 }

@@ -1,6 +1,7 @@
 /** Minimal safetensors reader and writer: an 8-byte header length, a JSON header, then raw little-endian tensors. */
 import { readFile } from 'node:fs/promises';
 import { EngineError } from '../shared/errors';
+import { headerLength, parseHeader } from '../shared/safetensorsHeader';
 
 export interface RawTensor {
   dtype: string;
@@ -11,24 +12,12 @@ export interface RawTensor {
 
 export async function readSafetensors(path: string): Promise<Map<string, RawTensor>> {
   const buf = await readFile(path);
-  if (buf.length < 8) throw new EngineError('MODEL_CORRUPT', `${path} is not a safetensors file (too short)`);
-  const headerLen = Number(buf.readBigUInt64LE(0));
-  if (headerLen <= 0 || 8 + headerLen > buf.length) {
-    throw new EngineError('MODEL_CORRUPT', `${path} is not a safetensors file (bad header length)`);
-  }
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  try {
-    header = JSON.parse(buf.subarray(8, 8 + headerLen).toString('utf8'));
-  } catch {
-    throw new EngineError('MODEL_CORRUPT', `${path} has an unreadable safetensors header`);
-  }
-  const base = 8 + headerLen;
+  const len = headerLength(buf, buf.length, path);
+  const { dataStart, tensors } = parseHeader(buf.subarray(8, 8 + len), buf.length, path);
   const out = new Map<string, RawTensor>();
-  for (const [name, t] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
+  for (const [name, t] of tensors) {
     const [a, b] = t.data_offsets;
-    if (base + b > buf.length) throw new EngineError('MODEL_CORRUPT', `${path} is truncated (tensor ${name})`);
-    out.set(name, { dtype: t.dtype, shape: t.shape, bytes: buf.subarray(base + a, base + b) });
+    out.set(name, { dtype: t.dtype, shape: t.shape, bytes: buf.subarray(dataStart + a, dataStart + b) });
   }
   return out;
 }

@@ -148,7 +148,8 @@ export type EngineMessage =
   | { type: 'progress'; id: number; textChunk: number; textChunks: number; frames: number; message?: string }
   | { type: 'done'; id: number; stats: ChunkStats }
   | { type: 'result'; id: number; value: EngineCalls[EngineMethod]['result'] }
-  | { type: 'error'; id: number; code: ErrorCode; message: string }
+  /** `detail`: the runtime's raw text behind a plain message (logged, not shown). */
+  | { type: 'error'; id: number; code: ErrorCode; message: string; detail?: string }
   | { type: 'pong'; n: number };
 
 /** Facts about a loaded model set, read from its files; nothing here is hard-coded per model size. */
@@ -168,4 +169,6 @@ export interface ModelInfo {
   builtinVoices: string[];
   /** Steps return attention of the bundle's timestamp heads, so audio chunks carry word marks. */
   wordTimestamps: boolean;
+  /** Why there is no word timing (for the log), when wordTimestamps is false. */
+  noWordTiming?: string;
 }

@@ -61,6 +61,19 @@ export function filesInGroups(manifest: ModelManifest, groups: readonly string[]
   return manifest.files.filter((f) => groups.some((g) => matches(g, f.group)));
 }
 
+/** Bytes a download of `groups` fetches (files of unrecorded size count as 0). */
+export function groupBytes(manifest: ModelManifest, groups: readonly string[]): number {
+  return filesInGroups(manifest, groups).reduce((n, f) => n + (f.bytes ?? 0), 0);
+}
+
+/** A size as the UI, the CLI and the README state it, in decimal units: "150 MB", "6.2 MB", "59 kB". */
+export function formatSize(bytes: number): string {
+  const mb = bytes / 1e6;
+  if (mb >= 10) return `${Math.round(mb)} MB`;
+  if (mb >= 1) return `${Number(mb.toFixed(1))} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
+}
+
 /**
  * Names a local folder may use for a manifest file, preferred first: an int8 graph can be replaced by its
  * fp32 export (`flow_lm_main_int8.onnx` -> `flow_lm_main.onnx`), which runs the same graph contract.

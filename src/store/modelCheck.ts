@@ -12,6 +12,12 @@ export interface ModelProblem {
   /** Manifest name of the file ('.' for the folder itself). */
   file: string;
   kind: 'missing' | 'corrupt';
+  /** What exactly is wrong, for messages in plain words; `truncated` comes with the two sizes. */
+  reason: 'missing' | 'not-a-file' | 'empty' | 'truncated';
+  /** The name found in the folder (an fp32 stand-in can differ from `file`), or the names looked for when missing. */
+  name: string;
+  bytes?: number;
+  expectedBytes?: number;
   /** Human-readable, starts with the file name: "tokenizer.model is missing". */
   detail: string;
 }
@@ -30,7 +36,7 @@ const FIX_CORRUPT = 'delete the damaged file and run Pocket Reader: Download Mod
  */
 export async function checkModelDir(dir: string, manifest?: ModelManifest, opts: CheckOptions = {}): Promise<ModelProblem[]> {
   const st = await statOrNull(dir);
-  if (!st?.isDirectory()) return [{ file: '.', kind: 'missing', detail: `the model folder ${dir} does not exist` }];
+  if (!st?.isDirectory()) return [{ file: '.', kind: 'missing', reason: 'missing', name: dir, detail: `the model folder ${dir} does not exist` }];
   const m = manifest ?? onnxManifest;
   const problems: ModelProblem[] = [];
   for (const f of filesInGroups(m, opts.groups ?? ['core'])) {
@@ -46,17 +52,17 @@ async function checkFile(dir: string, f: ModelFile, manifest: ModelManifest | un
   for (const name of names) {
     const st = await statOrNull(path.join(dir, ...name.split('/')));
     if (!st) continue;
-    if (!st.isFile()) return { file: f.name, kind: 'corrupt', detail: `${name} is not a regular file` };
-    if (st.size === 0) return { file: f.name, kind: 'corrupt', detail: `${name} is empty` };
+    if (!st.isFile()) return { file: f.name, kind: 'corrupt', reason: 'not-a-file', name, detail: `${name} is not a regular file` };
+    if (st.size === 0) return { file: f.name, kind: 'corrupt', reason: 'empty', name, detail: `${name} is empty` };
     // An fp32 stand-in is held to its own pinned size, if the manifest knows it.
     const pinned = name === f.name ? f.bytes : (manifest?.files.find((x) => x.name === name)?.bytes ?? null);
     if (manifest && pinned !== null && st.size < pinned) {
-      return { file: f.name, kind: 'corrupt', detail: `${name} is truncated (${st.size} of ${pinned} bytes)` };
+      return { file: f.name, kind: 'corrupt', reason: 'truncated', name, bytes: st.size, expectedBytes: pinned, detail: `${name} is truncated (${st.size} of ${pinned} bytes)` };
     }
     return null;
   }
   const label = names.length > 1 ? `${names[0]} (or ${names.slice(1).join(', ')})` : f.name;
-  return { file: f.name, kind: 'missing', detail: `${label} is missing` };
+  return { file: f.name, kind: 'missing', reason: 'missing', name: label, detail: `${label} is missing` };
 }
 
 /** Throws MODEL_CORRUPT or MODEL_MISSING with a message naming the files, the folder and the fix. */
@@ -67,7 +73,7 @@ export async function assertModelDir(dir: string, manifest?: ModelManifest, opts
   throw modelDirError(dir, problems);
 }
 
-export function modelDirError(dir: string, problems: readonly ModelProblem[]): EngineError {
+function modelDirError(dir: string, problems: readonly ModelProblem[]): EngineError {
   const missing = problems.filter((p) => p.kind === 'missing');
   const corrupt = problems.filter((p) => p.kind === 'corrupt');
   const parts = corrupt.map((p) => p.detail);

@@ -8,6 +8,7 @@ import { EngineError } from '../shared/errors';
 import { downloadFile, transferOptions } from './download';
 import { ensureWritableDir, sha256File, statOrNull, writeFailure } from './files';
 import { defaultGroups, filesInGroups, type ModelFile, type ModelManifest } from './manifest';
+import { onEndpoint } from './hfEndpoint';
 import { cancelled } from './request';
 import { VerifiedStamp } from './verifiedStamp';
 
@@ -72,7 +73,7 @@ export async function ensureModelSet(dir: string, manifest: ModelManifest, opts:
       let counted = f.bytes !== null;
       const dest = localPath(dir, f.name);
       const done = await downloadFile({
-        url: f.url,
+        url: onEndpoint(f.url),
         dest,
         sha256: f.sha256,
         bytes: f.bytes,

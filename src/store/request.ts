@@ -52,6 +52,16 @@ export async function openGet(rawUrl: string, opts: GetOptions): Promise<OpenRes
   }
 }
 
+/**
+ * The host cannot be reached at all (name lookup, route or connection refused): offline, or a network that only
+ * lets a proxy out. Retrying at once does not help; a dropped or reset connection is not this.
+ */
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH', 'ECONNREFUSED', 'ETIMEDOUT']);
+
+function isUnreachable(err: unknown): boolean {
+  return UNREACHABLE.has((err as NodeJS.ErrnoException | undefined)?.code ?? '');
+}
+
 export function cancelled(label: string): EngineError {
   return new EngineError('CANCELLED', `Download of ${label} was cancelled.`);
 }
@@ -99,7 +109,9 @@ async function requestOnce(url: URL, opts: GetOptions): Promise<OpenResponse> {
   return new Promise((resolve, reject) => {
     req.once('response', (res) => resolve({ res, url, reason: () => reason }));
     req.on('error', (err) => {
-      reject(reason ?? new EngineError('DOWNLOAD_FAILED', `Could not download ${opts.label} from ${url.host}: ${errorMessage(err)}`));
+      if (reason) return reject(reason);
+      const raw = `Could not download ${opts.label} from ${url.host}: ${errorMessage(err)}`;
+      reject(isUnreachable(err) ? new EngineError('OFFLINE', `Cannot reach ${url.host}.`, raw) : new EngineError('DOWNLOAD_FAILED', raw));
     });
     req.end();
   });

@@ -26,7 +26,12 @@ const MARKDOWN_IDS = new Set(['markdown']);
  * - everything else: plain text, paragraphs split at blank lines.
  */
 export function narrate(source: string, opts: NarrateOptions): Segment[] {
-  return blocksToSegments(blocksFor(source, opts), opts.emoji ?? 'name');
+  return blocksToSegments(blocksFor(source, opts), opts.emoji ?? 'name', opts.language);
+}
+
+/** The raw prose of each block (nothing normalised yet): what language identification looks at. */
+export function* proseBlocks(source: string, opts: NarrateOptions): Generator<string> {
+  for (const block of blocksFor(source, opts)) if ('text' in block) yield block.text.text;
 }
 
 function blocksFor(source: string, opts: NarrateOptions): Iterable<Block> {

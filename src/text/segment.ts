@@ -1,3 +1,4 @@
+import type { LanguageCode } from './language/codes';
 import { sourceOf } from './mappedString';
 
 /** What a segment was read from; lets the player choose pauses and the UI choose decorations. */
@@ -50,6 +51,8 @@ export interface NarrateOptions {
   emoji?: 'name' | 'skip';
   /** For code files: read only the comments. Ignored for languages without a known comment syntax. */
   commentsOnly?: boolean;
+  /** The natural language read (numbers, abbreviations, sentence ends); default English. */
+  language?: LanguageCode;
 }
 
 /** Where units [start, end) of a segment's text were spoken from (the segment's start when nothing maps). */

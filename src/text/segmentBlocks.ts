@@ -1,4 +1,5 @@
 import { speakEmoji } from './emoji/speakEmoji';
+import type { LanguageCode } from './language/codes';
 import type { MappedText } from './mappedText';
 import { prefixMapped } from './mappedString';
 import { normalizeMapped } from './normalize';
@@ -22,7 +23,7 @@ export type Block =
 
 export type TextBlock = Extract<Block, { text: MappedText }>;
 
-export function blocksToSegments(blocks: Iterable<Block>, emoji: NonNullable<NarrateOptions['emoji']>): Segment[] {
+export function blocksToSegments(blocks: Iterable<Block>, emoji: NonNullable<NarrateOptions['emoji']>, lang: LanguageCode = 'en'): Segment[] {
   const out: Segment[] = [];
   for (const block of blocks) {
     if (block.kind === 'break') {
@@ -36,8 +37,8 @@ export function blocksToSegments(blocks: Iterable<Block>, emoji: NonNullable<Nar
       continue;
     }
     const before = out.length;
-    for (const span of splitSentences(block.text)) {
-      const words = normalizeMapped(speakEmoji(span, emoji));
+    for (const span of splitSentences(block.text, lang)) {
+      const words = normalizeMapped(speakEmoji(span, emoji, lang), lang);
       if (!/[\p{L}\p{N}]/u.test(words.text)) continue;
       // "Heading." stands for the whole heading.
       const spoken = block.prefix && out.length === before ? prefixMapped(block.prefix, words, span.start, span.end) : words;

@@ -1,3 +1,5 @@
+import type { LanguageCode } from './language/codes';
+import { RULES } from './language/rules';
 import type { MappedText } from './mappedText';
 import type { MappedString } from './mappedString';
 
@@ -7,15 +9,30 @@ export interface Span extends MappedString {
   end: number;
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
-
 /**
- * Abbreviations that end in "." but rarely end a sentence. Intl.Segmenter breaks after them when a
- * capital follows ("e.g. Prettier"), so such breaks are undone. "etc." is not listed: before a
- * lowercase word the segmenter already keeps it inside, and before a capital it usually does end
- * the sentence.
+ * A sentence segmenter for the document's locale, and the language's abbreviations that end in "." but rarely end a
+ * sentence: Intl.Segmenter breaks after them when a capital follows ("e.g. Prettier", "z. B. Prettier"), so such
+ * breaks are undone.
  */
-const NO_BREAK_AFTER = /(?:^|[\s(\[])(?:e\.g|i\.e|dr|mr|mrs|ms|prof|vs|cf|approx|fig)\.$/i;
+interface Splitter {
+  segmenter: Intl.Segmenter;
+  noBreakAfter: RegExp;
+}
+
+const splitters = new Map<LanguageCode, Splitter>();
+
+function splitterFor(lang: LanguageCode): Splitter {
+  let s = splitters.get(lang);
+  if (!s) {
+    const r = RULES[lang];
+    s = {
+      segmenter: new Intl.Segmenter(r.locale, { granularity: 'sentence' }),
+      noBreakAfter: new RegExp(`(?:^|[\\s(\\[])(?:${r.noBreakAfter.join('|')})\\.$`, 'iu'),
+    };
+    splitters.set(lang, s);
+  }
+  return s;
+}
 
 /** Characters after which UAX #29 may end a sentence (its STerm and ATerm classes). */
 const MAYBE_SENTENCE_END = /[\p{Sentence_Terminal}.\u2024\uFE52\uFF0E]/u;
@@ -24,21 +41,21 @@ const MAYBE_SENTENCE_END = /[\p{Sentence_Terminal}.\u2024\uFE52\uFF0E]/u;
 const SPEAKABLE = /[\p{L}\p{N}]/u;
 
 /** Splits one block of text into sentences; whitespace (including line breaks) is collapsed. */
-export function splitSentences(m: MappedText): Span[] {
+export function splitSentences(m: MappedText, lang: LanguageCode = 'en'): Span[] {
   // Same length as m.text, so indices stay valid for m.starts / m.ends. Line breaks must go:
   // the segmenter treats "\n" as a sentence end, but in prose it is only a soft wrap.
   const flat = m.text.replace(/\s/g, ' ');
   const spans: Span[] = [];
   let from = 0;
   for (const to of [...m.breaks, flat.length]) {
-    spans.push(...splitLine(m, flat, from, to));
+    spans.push(...splitLine(m, flat, from, to, splitterFor(lang)));
     from = to;
   }
   return spans;
 }
 
 /** The sentences of flat[start, end), a stretch without hard line breaks. */
-function splitLine(m: MappedText, flat: string, start: number, end: number): Span[] {
+function splitLine(m: MappedText, flat: string, start: number, end: number, { segmenter, noBreakAfter }: Splitter): Span[] {
   const line = flat.slice(start, end);
   // Most blocks (headings, items, cells) have no terminator before their end: skip the segmenter.
   if (!MAYBE_SENTENCE_END.test(line.trimEnd().slice(0, -1))) {
@@ -50,7 +67,8 @@ function splitLine(m: MappedText, flat: string, start: number, end: number): Spa
   for (const { index, segment } of segmenter.segment(line)) {
     if (from < 0) from = start + index;
     const to = start + index + segment.length;
-    if (to < end && NO_BREAK_AFTER.test(segment.trimEnd())) continue;
+    // The whole pending span is tested: "z. B." is two segments ("z. ", "B. ").
+    if (to < end && noBreakAfter.test(flat.slice(from, to).trimEnd())) continue;
     const span = toSpan(m, flat, from, to);
     if (span) spans.push(span);
     from = -1;

@@ -5,7 +5,7 @@
 import type { BackendChoice, EngineConfig } from '../shared/protocol';
 import { COREML_LANGUAGES } from '../store/coremlStore';
 
-export const NOT_MAC_WARNING = 'CoreML is only available on macOS; using ONNX Runtime.';
+export const NOT_MAC_WARNING = 'Pocket Reader: CoreML is only available on macOS; using ONNX Runtime.';
 
 export interface CoreMLSetState {
   /** globalStorage/models/coreml/<lang> */
@@ -41,7 +41,7 @@ export function decideBackend(input: BackendChoiceInput): BackendDecision {
   if (input.backend === 'onnx') return {};
   if (input.platform !== 'darwin') return input.backend === 'coreml' ? { warning: NOT_MAC_WARNING } : {};
   const set = input.coremlSet();
-  if (!set) return { note: 'no CoreML model exists for this model’s language; using ONNX Runtime' };
+  if (!set) return { note: 'CoreML has only an English model; this language reads with ONNX Runtime' };
   if (set.complete) return { coremlDir: set.dir };
   if (input.downloadPaused) return { note: 'the CoreML model is not downloaded (cancelled or failed earlier); using ONNX Runtime' };
   return { downloadDir: set.dir };

@@ -4,6 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { BackendChoice } from '../shared/protocol';
+import type { ModelSize } from '../store/languagePacks';
+import { LANGUAGES } from '../text/language/codes';
+import type { LanguageSetting } from '../text/language/detect';
 import type { NarrateOptions } from '../text/narrate';
 import { MAX_SPEED, MIN_SPEED } from '../audio/timeStretch';
 
@@ -12,8 +15,14 @@ export const SECTION = 'pocketReader';
 export interface PocketReaderConfig {
   /** A local model folder; empty = the downloaded model in extension storage. Machine-scoped, restricted. */
   modelPath: string;
-  /** A voice name from the model (e.g. "alba") or a path to a voice `.safetensors` file. */
+  /** The English voice: a name from the model (e.g. "alba") or a path to a voice `.safetensors` file. */
   voice: string;
+  /** Voices of the other languages, by language code; a language left out uses its pack's default voice. */
+  voices: Record<string, string>;
+  /** "auto" (per document) or a language code. */
+  language: LanguageSetting;
+  /** standard (6 layers) or large (24 layers) models for the languages that have both. */
+  modelSize: ModelSize;
   /** Playback speed, pitch-preserving, MIN_SPEED–MAX_SPEED. */
   speed: number;
   /** Sampling temperature; 0 is deterministic. */
@@ -50,6 +59,9 @@ export function readConfig(): PocketReaderConfig {
   return {
     modelPath: (c.get<string>('modelPath', '') ?? '').trim(),
     voice: (c.get<string>('voice', 'alba') ?? '').trim() || 'alba',
+    voices: stringMap(c.get<unknown>('voices', {})),
+    language: oneOf<LanguageSetting>(c.get<unknown>('language'), ['auto', ...LANGUAGES]),
+    modelSize: oneOf<ModelSize>(c.get<unknown>('modelSize'), ['standard', 'large']),
     speed: num('speed', 1, MIN_SPEED, MAX_SPEED),
     temperature: num('temperature', 0.3, 0, 2),
     lsdSteps: Math.round(num('lsdSteps', 1, 1, 16)),

@@ -8,12 +8,15 @@ import path from 'node:path';
 import { EngineClient } from '../client/engineClient';
 import type { SynthesisOptions } from '../shared/protocol';
 import { engineConfig } from './backendChoice';
+import type { LanguageCode } from '../text/language/codes';
 import type { PocketReaderConfig } from './config';
+import { voiceFor } from './languageVoice';
 
 export class EngineHost {
   private client: EngineClient | undefined;
   private lastReady: Promise<unknown> | undefined;
   private inFlight = 0;
+  private lastModelDir: string | undefined;
 
   constructor(
     private readonly log: (line: string) => void,
@@ -25,6 +28,7 @@ export class EngineHost {
   get(modelDir: string, cfg: PocketReaderConfig): EngineClient {
     const config = engineConfig(modelDir, cfg, this.coremlDir());
     const idleMs = cfg.engineIdleMinutes * 60_000;
+    this.lastModelDir = modelDir;
     if (!this.client) {
       this.client = new EngineClient({ config, entry: this.entry, supervision: { idleMs }, log: (l) => this.log(`engine: ${l}`) });
     } else {
@@ -53,6 +57,11 @@ export class EngineHost {
     return this.inFlight;
   }
 
+  /** The model folder the client was last configured for (test hooks, logs). */
+  get modelDir(): string | undefined {
+    return this.lastModelDir;
+  }
+
   /** The running client, if any (test hooks). */
   get current(): EngineClient | undefined {
     return this.client;
@@ -74,17 +83,14 @@ export class EngineHost {
     ready.then(
       (r) => {
         this.log(`engine ready: ${r.backend} backend, model ${path.basename(modelDir)} loaded in ${Math.round(r.loadMs)} ms (waited ${Math.round(performance.now() - t0)} ms)${r.note ? ` — ${r.note}` : ''}`);
-        if (wantWords && !r.info.wordTimestamps) {
-          const why = r.backend === 'coreml' ? 'the CoreML models do not expose attention' : 'no timestamp heads are known for this model set (models/timestamp-heads.json), or its backbone graph has no attention Softmax to tap';
-          this.log(`word highlighting is not available (${why}); highlighting sentences`);
-        }
+        if (wantWords && !r.info.wordTimestamps) this.log(`word highlighting is not available (${r.info.noWordTiming ?? 'no word timing'}); highlighting sentences`);
       },
       (e: Error) => this.log(`engine load failed: ${e.message}`),
     );
   }
 }
 
-/** Synthesis options from the settings; a fresh random seed per reading keeps repeated reads natural. */
-export function synthesisOptions(cfg: PocketReaderConfig): SynthesisOptions {
-  return { voice: cfg.voice, temperature: cfg.temperature, lsdSteps: cfg.lsdSteps, seed: Math.floor(Math.random() * 2 ** 31) };
+/** Synthesis options from the settings for `language`; a fresh random seed per reading keeps repeated reads natural. */
+export function synthesisOptions(cfg: PocketReaderConfig, language: LanguageCode): SynthesisOptions {
+  return { voice: voiceFor(cfg, language), temperature: cfg.temperature, lsdSteps: cfg.lsdSteps, seed: Math.floor(Math.random() * 2 ** 31) };
 }

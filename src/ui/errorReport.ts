@@ -1,21 +1,16 @@
 /**
- * Turns failures into messages with a way forward (a button that runs the fix). Messages are shown without being
- * awaited, so a command never hangs on a notification nobody clicks; the last report is kept for the test hook.
+ * Shows failures with a way forward (buttons that run the fix; see errorMessages.ts) and logs them: expected
+ * problems as one line, software failures with their stack. Messages are shown without being awaited, so a command
+ * never hangs on a notification nobody clicks; the last report is kept for the test hook.
  */
 import * as vscode from 'vscode';
-import { PlayerUnavailableError } from '../audio/players';
-import { ImplausiblePlaybackError, PlayerExitError } from '../audio/sink';
 import { EngineError } from '../shared/errors';
-import { CommandId } from '../commands/ids';
+import { readConfig } from './config';
+import { describeError, type ErrorDescription, type MessageAction } from './errorMessages';
 
 export interface ReportedError {
   code: string;
   message: string;
-}
-
-interface Action {
-  title: string;
-  run: () => unknown;
 }
 
 export class ErrorReporter {
@@ -23,61 +18,47 @@ export class ErrorReporter {
 
   constructor(private readonly log: (line: string) => void) {}
 
-  /** Reports `err`; `saveInstead` is offered when the problem is audio output and saving a WAV would work. */
-  report(err: unknown, opts: { saveInstead?: () => unknown } = {}): void {
-    const { code, message, actions, severity } = this.describe(err, opts);
-    if (code === 'CANCELLED') return;
-    this.last = { code, message };
-    this.log(`error ${code}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    const show = severity === 'info' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-    void show(message, ...actions.map((a) => a.title)).then(
-      (picked) => actions.find((a) => a.title === picked)?.run(),
+  /**
+   * Reports `err`; `saveTarget` (a document uri) offers saving a WAV when the problem is audio output, `localFolder`
+   * says a model problem is about a local folder (default: whether pocketReader.modelPath is set).
+   */
+  report(err: unknown, opts: { saveTarget?: vscode.Uri; localFolder?: boolean } = {}): void {
+    const d = this.describe(err, opts);
+    if (d.code === 'CANCELLED') return;
+    const show = d.severity === 'info' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+    void show(d.message, ...d.actions.map((a) => a.title)).then(
+      (picked) => {
+        const a = d.actions.find((x) => x.title === picked);
+        if (a) runAction(a);
+      },
       () => undefined,
     );
   }
 
-  /** An informational message (empty selection, nothing to read); recorded like errors for tests. */
+  /** Records and logs `err` and returns what to tell the user: report() shows it, a waiting reading asks it. */
+  describe(err: unknown, opts: { saveTarget?: vscode.Uri; localFolder?: boolean } = {}): ErrorDescription {
+    const d = describeError(err, { localFolder: opts.localFolder ?? readConfig().modelPath !== '', saveTarget: opts.saveTarget });
+    if (d.code === 'CANCELLED') return d;
+    this.last = { code: d.code, message: d.message };
+    this.logError(d.code, err, d.expected);
+    return d;
+  }
+
+  /** An informational message (empty selection, nothing to read); logged and recorded like errors. */
   info(code: string, message: string): void {
     this.last = { code, message };
+    this.log(`note ${code}: ${message.replace(/^Pocket Reader:\s*/, '')}`);
     void vscode.window.showInformationMessage(message);
   }
 
-  private describe(err: unknown, opts: { saveInstead?: () => unknown }): { code: string; message: string; actions: Action[]; severity: 'error' | 'info' } {
-    const cmd = (title: string, id: CommandId): Action => ({ title, run: () => vscode.commands.executeCommand(id) });
-    const showLog = cmd('Show Log', CommandId.ShowLog);
-    const saveAction: Action[] = opts.saveInstead ? [{ title: 'Save as WAV Instead', run: opts.saveInstead }] : [];
-    if (err instanceof PlayerUnavailableError) {
-      return { code: 'NO_PLAYER', message: `Pocket Reader cannot play audio: ${err.message}`, actions: saveAction, severity: 'error' };
-    }
-    if (err instanceof PlayerExitError || err instanceof ImplausiblePlaybackError) {
-      return { code: 'PLAYER_FAILED', message: `Pocket Reader: ${err.message}`, actions: [...saveAction, showLog], severity: 'error' };
-    }
-    if (err instanceof EngineError) {
-      switch (err.code) {
-        case 'CANCELLED':
-          return { code: err.code, message: err.message, actions: [], severity: 'info' };
-        case 'EMPTY_TEXT':
-        case 'NOTHING_SPEAKABLE':
-          return { code: err.code, message: `Pocket Reader: nothing to read here (${err.message})`, actions: [], severity: 'info' };
-        case 'MODEL_MISSING':
-          return { code: err.code, message: `Pocket Reader: the speech model is missing. ${err.message}`, actions: [cmd('Download Model', CommandId.DownloadModel), cmd('Use Local Folder', CommandId.UseLocalModel)], severity: 'error' };
-        case 'MODEL_CORRUPT':
-          return { code: err.code, message: `Pocket Reader: the speech model is damaged. ${err.message}`, actions: [cmd('Download Again', CommandId.DownloadModel), cmd('Use Local Folder', CommandId.UseLocalModel)], severity: 'error' };
-        case 'BAD_RECORDING':
-          return { code: err.code, message: `Pocket Reader: ${err.message}`, actions: [cmd('Choose Another Recording', CommandId.CreateVoice)], severity: 'error' };
-        case 'UNKNOWN_VOICE':
-          return { code: err.code, message: `Pocket Reader: ${err.message}`, actions: [cmd('Choose Voice', CommandId.ChooseVoice)], severity: 'error' };
-        case 'DOWNLOAD_FAILED':
-          return { code: err.code, message: `Pocket Reader: the model download failed. ${err.message}`, actions: [cmd('Retry', CommandId.DownloadModel), cmd('Use Local Folder', CommandId.UseLocalModel)], severity: 'error' };
-        case 'ENGINE_FAILED':
-          return { code: err.code, message: `Pocket Reader: reading stopped because ${err.message}`, actions: [showLog], severity: 'error' };
-        case 'BACKEND_UNAVAILABLE':
-          return { code: err.code, message: `Pocket Reader: ${err.message}`, actions: [{ title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'pocketReader.backend') }], severity: 'error' };
-        default:
-          return { code: err.code, message: `Pocket Reader: ${err.message}`, actions: [showLog], severity: 'error' };
-      }
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    return { code: 'INTERNAL', message: `Pocket Reader: ${message}`, actions: [showLog], severity: 'error' };
+  /** The log line for `err`: its message (and the runtime's raw text), plus the stack only for software failures. */
+  private logError(code: string, err: unknown, expected: boolean): void {
+    const detail = err instanceof EngineError && err.detail ? ` [${err.detail.replace(/\s*\n\s*/g, ' ')}]` : '';
+    const text = err instanceof Error ? (expected ? err.message : (err.stack ?? err.message)) : String(err);
+    this.log(`error ${code}: ${text}${detail}`);
   }
+}
+
+export function runAction(a: MessageAction): void {
+  void vscode.commands.executeCommand(a.command, ...(a.args ?? []));
 }

@@ -6,7 +6,9 @@
 import * as vscode from 'vscode';
 import { SpanTracker, type OffsetSpan } from '../text/editRemap';
 
-// Borders show only where the theme defines them (high contrast themes, which leave backgrounds out).
+// The extension's own theme colours (package.json `contributes.colors`): decorations paint above the selection, so
+// with colours that are not the selection's the sentence and word stay visible while a selection is read. Borders
+// show only where the theme defines them (high contrast themes).
 const decoration = (background: string, border: string, borderWidth: string) =>
   vscode.window.createTextEditorDecorationType({
     backgroundColor: new vscode.ThemeColor(background),
@@ -23,7 +25,7 @@ export interface WordSpan {
 }
 
 export class Highlighter implements vscode.Disposable {
-  private readonly sentence = decoration('pocketReader.sentenceBackground', 'editor.findMatchHighlightBorder', '1px');
+  private readonly sentence = decoration('pocketReader.sentenceBackground', 'pocketReader.sentenceBorder', '1px');
   private readonly word = decoration('pocketReader.wordBackground', 'editor.findMatchBorder', '2px');
   private readonly tracker: SpanTracker;
   private readonly subscriptions: vscode.Disposable[] = [];

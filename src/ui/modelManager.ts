@@ -1,27 +1,27 @@
 /**
- * Where the speech model lives and how it gets there: `pocketReader.modelPath` when set, else a verified download
- * in globalStorage/models/<bundle>. Nothing is downloaded until the user says so. On macOS the CoreML set
- * (globalStorage/models/coreml/<lang>) then follows in the background; the ONNX set stays required beside it
- * (tokenizer, bundle rules, voices).
+ * Where each language's speech model lives and how it gets there: `pocketReader.modelPath` for the language of its
+ * bundle, else a verified download in globalStorage/models/<bundle> (English: the pinned manifest; the other
+ * languages: language packs from the pinned listings). Nothing is downloaded until the user says so (modelSetup.ts
+ * asks; a missing voice of a pack already there, a few MB, follows without asking). On macOS the English CoreML set
+ * (globalStorage/models/coreml/english) then follows in the background; the ONNX set stays required beside it.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { checkModelDir, ensureModelSet, onnxManifest } from '../store/modelStore';
-import { modelDirError } from '../store/modelCheck';
-import { defaultGroups, filesInGroups } from '../store/manifest';
+import { checkModelDir, ensureModelSet, onnxManifest, type ModelProblem } from '../store/modelStore';
+import { defaultGroups, formatSize, groupBytes } from '../store/manifest';
 import { clearCoreMLSetComplete, coremlSource, ensureCoreMLSet, isCoreMLSetComplete, markCoreMLSetComplete, skipUnusedCoreMLAsset } from '../store/coremlStore';
 import { errorMessage } from '../store/files';
+import { languageOfBundle, packFor, type LanguagePack } from '../store/languagePacks';
+import { ensureLanguagePack, languagePackProblem } from '../store/languagePackStore';
 import { isCancelled } from '../shared/errors';
+import { LANGUAGE_NAMES, type LanguageCode } from '../text/language/codes';
+import { isVoiceFile } from '../shared/voiceFiles';
 import { coremlLanguage, decideBackend, type CoreMLSetState } from './backendChoice';
 import { readConfig, updateGlobal } from './config';
-
-const MB = 1024 * 1024;
-
-/** A voice given as a file rather than a name from the model's voice list. */
-export function isVoiceFile(voice: string): boolean {
-  return /[\\/]|\.safetensors$/i.test(voice);
-}
+import { modelFolderError, openSettings } from './errorMessages';
+import { runAction } from './errorReport';
+import { voiceFor } from './languageVoice';
 
 type Progress = vscode.Progress<{ message?: string; increment?: number }>;
 
@@ -33,6 +33,8 @@ export class ModelManager {
   private coremlPaused = false;
   private warned = false;
   private lastNote: string | undefined;
+  /** The model download in progress (or settled): the next one starts after it. */
+  private downloads: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly storage: vscode.Uri,
@@ -59,43 +61,76 @@ export class ModelManager {
     return isVoiceFile(voice) || !known ? ['core'] : ['core', voiceGroup];
   }
 
-  /**
-   * A usable (ONNX) model folder, or undefined when the user declined or a problem was reported. With no model yet,
-   * asks once: download it, or point at a local folder. Then picks the CoreML set, if any (see prepareCoreML).
-   */
-  async ensureReady(): Promise<string | undefined> {
-    const dir = await this.ensureOnnx();
-    if (dir) this.prepareCoreML(dir);
-    return dir;
+  /** `pocketReader.modelPath` when its bundle speaks `language` (a test model's unknown bundle counts as English). */
+  localFolderFor(language: LanguageCode): string | undefined {
+    const { modelPath } = readConfig();
+    if (!modelPath) return undefined;
+    return languageOfBundle(bundleNameOf(modelPath)) === language ? modelPath : undefined;
   }
 
-  private async ensureOnnx(): Promise<string | undefined> {
-    const cfg = readConfig();
-    if (cfg.modelPath) {
-      const problems = await checkModelDir(cfg.modelPath);
-      if (problems.length === 0) return cfg.modelPath;
-      throw modelDirError(cfg.modelPath, problems);
-    }
-    const dir = this.managedDir;
-    const problems = await checkModelDir(dir, onnxManifest, { groups: this.groupsFor(cfg.voice) });
-    if (problems.length === 0) return dir;
-    if (problems.some((p) => p.kind === 'corrupt')) throw modelDirError(dir, problems);
-    const size = Math.round(this.downloadBytes(this.groupsFor(cfg.voice)) / MB);
+  /** Store folder of a language pack (English keeps managedDir). */
+  packDir(pack: LanguagePack): string {
+    return path.join(this.storage.fsPath, 'models', pack.bundle);
+  }
+
+  /** A language pack's folder, asking before its first download; undefined when the user declined. */
+  async ensurePack(pack: LanguagePack): Promise<string | undefined> {
+    const dir = this.packDir(pack);
+    const voice = voiceFor(readConfig(), pack.language);
+    const builtin = isVoiceFile(voice) ? undefined : voice;
+    const problem = await languagePackProblem(dir, pack, builtin);
+    if (!problem) return dir;
+    // The model is there and only the chosen voice is not: a few MB, fetched without asking.
+    if (problem === 'voice') return (await this.downloadPack(pack, [builtin!])) ? dir : undefined;
+    const name = LANGUAGE_NAMES[pack.language].english;
     const choice = await vscode.window.showInformationMessage(
-      `Pocket Reader needs its speech model (≈ ${size} MB, downloaded once).`,
+      `Pocket Reader: reading ${name} needs the ${name} speech model (≈ ${pack.approxMB} MB, downloaded once).`,
       'Download',
       'Use Local Folder',
     );
-    if (choice === 'Download') return (await this.download()) ? dir : undefined;
+    if (choice === 'Download') return (await this.downloadPack(pack, builtin ? [builtin] : [pack.defaultVoice])) ? dir : undefined;
     if (choice === 'Use Local Folder') return this.pickLocalFolder();
     return undefined;
+  }
+
+  /** Downloads (or completes) a language pack with the given voices; true when it is complete. */
+  async downloadPack(pack: LanguagePack, voices: readonly string[]): Promise<boolean> {
+    const dir = this.packDir(pack);
+    const name = LANGUAGE_NAMES[pack.language].english;
+    const t0 = performance.now();
+    return withDownloadProgress(
+      `Pocket Reader: downloading the ${name} speech model`,
+      async (signal, onProgress) => {
+        const r = await ensureLanguagePack(dir, pack, { voices, signal, onProgress });
+        this.log(`model ${pack.bundle}: ${r.downloaded.length} file(s) downloaded, ${r.verified.length} verified, ${r.cached.length} trusted (@${r.sha.slice(0, 8)}), in ${Math.round(performance.now() - t0)} ms → ${dir}`);
+      },
+      () => this.log(`${name} model download cancelled; finished files and partial data are kept for the next attempt`),
+    );
+  }
+
+  /** Download Model: the model (and voice) for `language`. */
+  async downloadFor(language: LanguageCode): Promise<boolean> {
+    if (language === 'en') return this.download();
+    const pack = packFor(language, readConfig().modelSize);
+    const voice = voiceFor(readConfig(), language);
+    return this.downloadPack(pack, [isVoiceFile(voice) ? pack.defaultVoice : voice]);
+  }
+
+  /** The download's graphs and tokenizer are all there (its voices may not be). */
+  async managedCoreReady(): Promise<boolean> {
+    return (await checkModelDir(this.managedDir, onnxManifest, { groups: ['core'] })).length === 0;
+  }
+
+  /** What is missing or damaged in the downloaded model for `voice` (empty when it is ready). */
+  managedProblems(voice: string): Promise<ModelProblem[]> {
+    return checkModelDir(this.managedDir, onnxManifest, { groups: this.groupsFor(voice) });
   }
 
   /**
    * Sets coremlDir for the ONNX folder `onnxDir` and, on macOS, starts fetching a missing CoreML set in the
    * background. Never blocks or fails the reading: ONNX Runtime serves it meanwhile.
    */
-  private prepareCoreML(onnxDir: string): void {
+  prepareCoreML(onnxDir: string): void {
     this.lastOnnxDir = onnxDir;
     const cfg = readConfig();
     const d = decideBackend({ platform: process.platform, backend: cfg.backend, coremlSet: () => this.coremlSetFor(onnxDir), downloadPaused: this.coremlPaused });
@@ -103,7 +138,8 @@ export class ModelManager {
     if (d.warning && !this.warned) {
       this.warned = true;
       this.log(d.warning);
-      void vscode.window.showWarningMessage(d.warning);
+      const settings = openSettings('pocketReader.backend');
+      void vscode.window.showWarningMessage(d.warning, settings.title).then((pick) => pick && runAction(settings));
     }
     if (d.note && d.note !== this.lastNote) this.log(d.note);
     this.lastNote = d.note;
@@ -129,13 +165,7 @@ export class ModelManager {
 
   /** The CoreML set for the ONNX model's language (named in its bundle.json), or undefined when none exists. */
   private coremlSetFor(onnxDir: string): CoreMLSetState | undefined {
-    let bundleName: string | undefined;
-    try {
-      bundleName = (JSON.parse(readFileSync(path.join(onnxDir, 'bundle.json'), 'utf8')) as { bundle_name?: string }).bundle_name;
-    } catch {
-      return undefined;
-    }
-    const lang = coremlLanguage(bundleName);
+    const lang = coremlLanguage(bundleNameOf(onnxDir));
     if (!lang) return undefined;
     const dir = path.join(this.storage.fsPath, 'models', 'coreml', lang);
     return { dir, complete: isCoreMLSetComplete(dir) };
@@ -159,14 +189,21 @@ export class ModelManager {
 
   /** Total bytes of the given groups (what a fresh download would fetch). */
   downloadBytes(groups: readonly string[]): number {
-    return filesInGroups(onnxManifest, groups).reduce((n, f) => n + (f.bytes ?? 0), 0);
+    return groupBytes(onnxManifest, groups);
   }
 
   /**
    * Downloads (or completes, resuming partial files) the model set with a cancellable progress notification.
-   * Resolves true when the set is complete; errors are thrown as EngineErrors (DOWNLOAD_FAILED, …).
+   * Resolves true when the set is complete; errors are thrown as EngineErrors (DOWNLOAD_FAILED, OFFLINE, …).
+   * One download at a time: a second request (a late button, the command) waits, then only verifies what is there.
    */
-  async download(extraGroups: readonly string[] = [], title = 'Pocket Reader: downloading the speech model'): Promise<boolean> {
+  download(extraGroups: readonly string[] = [], title = 'Pocket Reader: downloading the speech model'): Promise<boolean> {
+    const run = this.downloads.then(() => this.downloadNow(extraGroups, title));
+    this.downloads = run.catch(() => undefined);
+    return run;
+  }
+
+  private async downloadNow(extraGroups: readonly string[], title: string): Promise<boolean> {
     const groups = [...new Set([...defaultGroups(onnxManifest), ...this.groupsFor(readConfig().voice), ...extraGroups])];
     const dir = this.managedDir;
     const t0 = performance.now();
@@ -180,8 +217,8 @@ export class ModelManager {
     );
   }
 
-  /** Folder picker → `pocketReader.modelPath` (user setting; machine-scoped in package.json). */
-  async pickLocalFolder(): Promise<string | undefined> {
+  /** The folder dialog alone; undefined when it was closed. */
+  async chooseFolder(): Promise<string | undefined> {
     const picked = await vscode.window.showOpenDialog({
       canSelectFiles: false,
       canSelectFolders: true,
@@ -189,13 +226,38 @@ export class ModelManager {
       openLabel: 'Use This Model Folder',
       title: 'Pocket Reader: choose a folder with the speech model (bundle.json, *.onnx, tokenizer.model)',
     });
-    const folder = picked?.[0]?.fsPath;
+    return picked?.[0]?.fsPath;
+  }
+
+  /** Folder picker → checked → `pocketReader.modelPath`; a folder that cannot serve is refused with its problems. */
+  async pickLocalFolder(): Promise<string | undefined> {
+    const folder = await this.chooseFolder();
     if (!folder) return undefined;
     const problems = await checkModelDir(folder);
-    if (problems.length > 0) throw modelDirError(folder, problems);
+    if (problems.length > 0) throw modelFolderError(folder, problems, 'folder');
+    await this.useFolder(folder);
+    return folder;
+  }
+
+  /** Saves a checked folder as `pocketReader.modelPath` (user setting; machine-scoped in package.json). */
+  async useFolder(folder: string): Promise<void> {
     await updateGlobal('modelPath', folder);
     this.log(`model: using local folder ${folder}`);
-    return folder;
+  }
+
+  /** Clears `pocketReader.modelPath`, so the downloaded model is used (downloading it is up to the caller). */
+  async useDownloaded(): Promise<void> {
+    await updateGlobal('modelPath', undefined);
+    this.log(`model: using the downloaded model in ${this.managedDir}`);
+  }
+}
+
+/** The bundle name in a model folder's bundle.json, if readable. */
+function bundleNameOf(dir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as { bundle_name?: string }).bundle_name;
+  } catch {
+    return undefined;
   }
 }
 
@@ -209,7 +271,7 @@ function progressReporter(progress: Progress): (p: { doneBytes: number; totalByt
     lastAt = now;
     const pct = p.totalBytes > 0 ? Math.min(100, (100 * p.doneBytes) / p.totalBytes) : 0;
     progress.report({
-      message: `${(p.doneBytes / MB).toFixed(0)} of ${(p.totalBytes / MB).toFixed(0)} MB (${Math.floor(pct)}%)`,
+      message: `${formatSize(p.doneBytes)} of ${formatSize(p.totalBytes)} (${Math.floor(pct)}%)`,
       increment: Math.max(0, pct - reported),
     });
     reported = Math.max(reported, pct);

@@ -4,10 +4,11 @@
  */
 import * as vscode from 'vscode';
 import { commentSyntaxFor } from '../text/commentSyntax';
+import { chooseLanguage, type LanguageChoice } from '../text/language/detect';
 import { narrate, segmentAt, type NarrateOptions, type Segment } from '../text/narrate';
-import { shiftSegment } from '../text/segment';
 import { paragraphAt } from '../text/paragraph';
 import { isHuge, looksBinary } from '../text/readable';
+import { shiftSegment } from '../text/segment';
 import type { PocketReaderConfig } from './config';
 import type { ErrorReporter } from './errorReport';
 
@@ -17,6 +18,22 @@ export interface ReadTarget {
   document: vscode.TextDocument;
   /** Sentences to speak; offsets are document offsets. */
   segments: Segment[];
+  /** What is read, for the log: a selection, the paragraph at the cursor (nothing selected), … */
+  scope: 'selection' | 'paragraph' | 'document' | 'cursor' | 'comments';
+  /** The language they are read in, and why. */
+  language: LanguageChoice;
+}
+
+/** The language the active editor would be read in (voice picker, Download Model); the display language without one. */
+export async function activeLanguage(cfg: Pick<PocketReaderConfig, 'language'>): Promise<LanguageChoice> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor) return languageOf(editor.document, cfg);
+  return chooseLanguage({ setting: cfg.language, document: '', languageId: 'plaintext', displayLanguage: vscode.env.language });
+}
+
+/** The reading language of `text` (the document, or what is read of it) under the settings. */
+export function languageOf(document: vscode.TextDocument, cfg: Pick<PocketReaderConfig, 'language'>, selection?: string): Promise<LanguageChoice> {
+  return chooseLanguage({ setting: cfg.language, document: document.getText(), languageId: document.languageId, selection, displayLanguage: vscode.env.language });
 }
 
 export async function buildTarget(
@@ -28,14 +45,14 @@ export async function buildTarget(
 ): Promise<ReadTarget | undefined> {
   const text = document.getText();
   if (looksBinary(text)) {
-    errors.info('BINARY', `${fileName(document)} looks binary, so Pocket Reader will not read it.`);
+    errors.info('BINARY', `Pocket Reader: ${fileName(document)} looks binary, so it is not read.`);
     return undefined;
   }
   if (text.trim() === '') {
-    errors.info('EMPTY_DOCUMENT', `${fileName(document)} is empty: there is nothing to read.`);
+    errors.info('EMPTY_DOCUMENT', `Pocket Reader: ${fileName(document)} is empty: there is nothing to read.`);
     return undefined;
   }
-  const opts: NarrateOptions = {
+  const base: NarrateOptions = {
     languageId: document.languageId,
     codeBlocks: cfg.codeBlocks,
     tables: cfg.tables,
@@ -50,43 +67,48 @@ export async function buildTarget(
     if (ranges.length === 0) {
       const para = paragraphAt(text, document.offsetAt(selections[0]?.active ?? new vscode.Position(0, 0)));
       if (!para) {
-        errors.info('EMPTY_SELECTION', 'Nothing is selected and the cursor is on a blank line: select some text, or use Read Document Aloud.');
+        errors.info('EMPTY_SELECTION', 'Pocket Reader: nothing is selected and the cursor is on a blank line: select some text, or use Read Document Aloud.');
         return undefined;
       }
       ranges = [para];
     }
+    const language = await languageOf(document, cfg, ranges.map((r) => text.slice(r.start, r.end)).join('\n\n'));
+    const opts = { ...base, language: language.language };
     const segments = ranges.flatMap((r) => narrate(text.slice(r.start, r.end), opts).map((s) => shiftSegment(s, r.start)));
-    return nonEmpty(document, segments, errors, 'The selection has nothing to read aloud (only code or markup?).');
+    const scope = picked.length > 0 ? 'selection' : 'paragraph';
+    return nonEmpty(document, segments, scope, language, errors, `Pocket Reader: the ${scope} has nothing to read aloud (only code or markup?).`);
   }
+  const language = await languageOf(document, cfg);
+  const opts = { ...base, language: language.language };
 
   if (isHuge(text)) {
     const mb = (text.length / 1e6).toFixed(1);
-    const go = await vscode.window.showWarningMessage(`${fileName(document)} is large (${mb} million characters). Read it aloud anyway?`, { modal: true }, 'Read');
+    const go = await vscode.window.showWarningMessage(`Pocket Reader: ${fileName(document)} is large (${mb} million characters). Read it aloud anyway?`, { modal: true }, 'Read');
     if (go !== 'Read') return undefined;
   }
 
   if (mode === 'comments') {
     if (!commentSyntaxFor(document.languageId)) {
-      errors.info('NO_COMMENT_SYNTAX', `Pocket Reader does not know the comment syntax of ${document.languageId} files.`);
+      errors.info('NO_COMMENT_SYNTAX', `Pocket Reader: the comment syntax of ${document.languageId} files is not known, so there are no comments to read.`);
       return undefined;
     }
-    return nonEmpty(document, narrate(text, { ...opts, commentsOnly: true }), errors, `${fileName(document)} has no comments to read.`);
+    return nonEmpty(document, narrate(text, { ...opts, commentsOnly: true }), 'comments', language, errors, `Pocket Reader: ${fileName(document)} has no comments to read.`);
   }
 
   const all = narrate(text, opts);
   if (mode === 'cursor') {
     const from = segmentAt(all, document.offsetAt(selections[0]?.active ?? new vscode.Position(0, 0)));
     if (from < 0) {
-      errors.info('END_OF_DOCUMENT', 'There is nothing to read after the cursor.');
+      errors.info('END_OF_DOCUMENT', 'Pocket Reader: there is nothing to read after the cursor.');
       return undefined;
     }
-    return nonEmpty(document, all.slice(from), errors, 'There is nothing to read after the cursor.');
+    return nonEmpty(document, all.slice(from), 'cursor', language, errors, 'Pocket Reader: there is nothing to read after the cursor.');
   }
-  return nonEmpty(document, all, errors, `${fileName(document)} has nothing to read aloud (only code or markup?).`);
+  return nonEmpty(document, all, 'document', language, errors, `Pocket Reader: ${fileName(document)} has nothing to read aloud (only code or markup?).`);
 }
 
-function nonEmpty(document: vscode.TextDocument, segments: Segment[], errors: ErrorReporter, message: string): ReadTarget | undefined {
-  if (segments.length > 0) return { document, segments };
+function nonEmpty(document: vscode.TextDocument, segments: Segment[], scope: ReadTarget['scope'], language: LanguageChoice, errors: ErrorReporter, message: string): ReadTarget | undefined {
+  if (segments.length > 0) return { document, segments, scope, language };
   errors.info('NOTHING_SPEAKABLE', message);
   return undefined;
 }

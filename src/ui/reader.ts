@@ -1,15 +1,21 @@
 /**
  * The reading controller: one session at a time (a new read stops the old one), wired to the highlight, the
- * status bar and the `pocketReader.reading` / `pocketReader.paused` context keys that scope the keybindings.
+ * status bar, the player view and the `pocketReader.reading` / `pocketReader.paused` context keys that scope the
+ * keybindings.
  */
 import * as vscode from 'vscode';
-import { CommandId } from '../commands/ids';
+import type { PlayerKind } from '../audio/players';
+import type { SinkChoice } from '../audio/sinkChoice';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
+import type { LanguageChoice } from '../text/language/detect';
 import { Highlighter } from './highlighter';
+import type { ReadyModel } from './modelSetup';
+import type { PlayerAudioState } from './playerView';
 import { ReadingSession, type SessionState } from './readingSession';
 import { buildTarget, type ReadMode } from './readTarget';
 import type { Services } from './services';
+import { voiceLabel } from './statusBar';
 import type { Segment } from '../text/narrate';
 
 interface Active {
@@ -17,6 +23,16 @@ interface Active {
   highlighter: Highlighter;
   document: vscode.TextDocument;
   voice: string;
+  language: LanguageChoice;
+  segments: readonly Segment[];
+  output: 'webview' | PlayerKind;
+}
+
+/** A finished reading, kept for the test hook. */
+export interface ReadingRecord {
+  state: SessionState;
+  synthesizedSamples: number;
+  positionSamples: number;
 }
 
 export interface ReaderTestState {
@@ -38,22 +54,50 @@ export interface ReaderTestState {
   engineRestarts: number;
   /** What the latest read speaks (document offsets), kept after it ends. */
   lastRead: Segment[];
+  /** The language of the current (or last) reading and the model folder the engine was given. */
+  language: LanguageChoice | undefined;
+  modelDir: string | undefined;
+  /** The model question a reading waits on, if any. */
+  modelQuestion: string | undefined;
+  /** The last lines of the log. */
+  log: string[];
+  /** Where the current reading plays: the webview or a player kind. */
+  output: 'webview' | PlayerKind | undefined;
+  /** The player view's audio (blocked, running, …) and whether a click has unlocked it. */
+  viewAudio: PlayerAudioState;
+  viewUnlocked: boolean;
+  /** The sample being heard and the samples synthesized, in source (1×) audio. */
+  positionSamples: number;
+  synthesizedSamples: number;
+  lastReading: ReadingRecord | undefined;
 }
 
 export class Reader implements vscode.Disposable {
   private active: Active | undefined;
+  private lastLanguage: LanguageChoice | undefined;
   /** Bumped by every read/stop, so a slow read that was overtaken does not start. */
   private generation = 0;
   private lastRead: Segment[] = [];
+  private lastReading: ReadingRecord | undefined;
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly svc: Services) {}
+  constructor(private readonly svc: Services) {
+    this.subscriptions = [
+      svc.view.onDidChangeAudio(() => this.active && this.refreshStatus(this.active)),
+      svc.view.onDidClose(() => {
+        if (this.active?.output !== 'webview') return;
+        svc.log.line('the player view was closed, so the reading stopped');
+        void this.stop();
+      }),
+    ];
+  }
 
   async read(mode: ReadMode): Promise<void> {
     const gen = ++this.generation;
     await this.stopActive();
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      this.svc.errors.info('NO_EDITOR', 'Open a file, then run Pocket Reader again.');
+      this.svc.errors.info('NO_EDITOR', 'Pocket Reader: open a file, then run the command again.');
       return;
     }
     const cfg = readConfig();
@@ -61,37 +105,50 @@ export class Reader implements vscode.Disposable {
     if (!target || gen !== this.generation) return;
     this.lastRead = target.segments;
 
-    let modelDir: string | undefined;
+    let ready: ReadyModel | undefined;
     try {
-      modelDir = await this.svc.models.ensureReady();
+      ready = await this.svc.setup.ensureReady(target.language.language);
     } catch (err) {
       this.svc.errors.report(err);
       return;
     }
-    if (!modelDir || gen !== this.generation) return;
+    if (!ready || gen !== this.generation) return;
 
-    const saveInstead = () => vscode.commands.executeCommand(CommandId.SaveAudio, target.document.uri);
-    let player;
+    const saveTarget = target.document.uri;
+    let output: SinkChoice;
     try {
-      player = await this.svc.audio.player(cfg.player);
+      output = await this.svc.audio.choose(cfg.player);
     } catch (err) {
-      this.svc.errors.report(err, { saveInstead });
+      this.svc.errors.report(err, { saveTarget });
       return;
     }
     if (gen !== this.generation) return;
+    if (output.kind === 'webview') {
+      await this.svc.view.wake();
+      if (gen !== this.generation) return;
+    }
 
     const cfgNow = readConfig(); // the prompts above may have changed modelPath/voice
     const session = new ReadingSession({
-      engine: this.svc.engine.synthesizer(modelDir, cfgNow),
+      engine: this.svc.engine.synthesizer(ready.modelDir, cfgNow),
       segments: target.segments,
-      synthesis: synthesisOptions(cfgNow),
-      createSink: () => this.svc.audio.createSink(player),
+      synthesis: { ...synthesisOptions(cfgNow, target.language.language), voice: ready.voice },
+      createSink: () => this.svc.audio.createSink(output),
       speed: cfgNow.speed,
       log: (l) => this.svc.log.line(l),
     });
-    const active: Active = { session, highlighter: new Highlighter(target.document, target.segments), document: target.document, voice: cfgNow.voice };
+    const active: Active = {
+      session,
+      highlighter: new Highlighter(target.document, target.segments),
+      document: target.document,
+      voice: ready.voice,
+      language: target.language,
+      segments: target.segments,
+      output: output.kind === 'webview' ? 'webview' : output.player.kind,
+    };
     this.active = active;
-    this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${mode}), voice ${cfgNow.voice}, ${cfgNow.speed}×`);
+    this.lastLanguage = target.language;
+    this.svc.log.line(`reading ${target.segments.length} sentence(s) from ${target.document.uri.toString(true)} (${target.scope}) in ${target.language.language} (${target.language.source}), voice ${ready.voice}, ${cfgNow.speed}×`);
 
     session.on('segment', (i) => {
       active.highlighter.show(i);
@@ -104,8 +161,8 @@ export class Reader implements vscode.Disposable {
       void this.setContext(active);
     });
     session.on('error', (err) => {
-      this.svc.audio.forget(); // a failed player is probed again next time
-      this.svc.errors.report(err, { saveInstead });
+      this.svc.audio.forget(); // a failed output is chosen again next time
+      this.svc.errors.report(err, { saveTarget });
     });
     void session.finished.then(() => this.cleanup(active));
     this.refreshStatus(active);
@@ -116,19 +173,30 @@ export class Reader implements vscode.Disposable {
   /** Stops the player and the engine request at once. */
   async stop(): Promise<void> {
     this.generation++;
+    if (this.active) this.svc.log.line(`stopped ${this.where(this.active)}`);
     await this.stopActive();
   }
 
   togglePause(): void {
-    this.active?.session.togglePause();
+    const a = this.active;
+    const did = a?.session.togglePause();
+    if (a && did) this.svc.log.line(`${did} ${this.where(a)}`);
   }
 
   next(): void {
-    this.active?.session.next();
+    const a = this.active;
+    if (a) this.svc.log.line(a.session.next() ? `next sentence, from ${this.where(a)}` : `next sentence: none after ${this.where(a)}`);
   }
 
   previous(): void {
-    this.active?.session.previous();
+    const a = this.active;
+    if (a) this.svc.log.line(a.session.previous() ? `previous sentence, from ${this.where(a)}` : `previous sentence: none before ${this.where(a)}`);
+  }
+
+  /** "at sentence 3/7" (or "before the first sentence") for the log. */
+  private where(a: Active): string {
+    const s = a.session;
+    return s.currentSegment >= 0 ? `at sentence ${s.currentSegment + 1}/${s.segmentCount}` : 'before the first sentence';
   }
 
   /** Applies a new speed to the running session (settings change). */
@@ -144,6 +212,7 @@ export class Reader implements vscode.Disposable {
     const current = a?.session.currentSegment ?? -1;
     const range = a && current >= 0 ? a.highlighter.rangeOf(current) : undefined;
     const word = a?.highlighter.wordRange();
+    const view = this.svc.view.testState();
     return {
       state: a?.session.state ?? 'idle',
       playerPid: a?.session.playerPid,
@@ -159,6 +228,16 @@ export class Reader implements vscode.Disposable {
       enginePid: this.svc.engine.current?.pid,
       engineRestarts: this.svc.engine.current?.restarts ?? 0,
       lastRead: this.lastRead,
+      language: a?.language ?? this.lastLanguage,
+      modelDir: this.svc.engine.modelDir,
+      modelQuestion: this.svc.setup.prompt.pending,
+      log: [...this.svc.log.recent],
+      output: a?.output,
+      viewAudio: view.audio,
+      viewUnlocked: view.unlocked,
+      positionSamples: a?.session.positionSamples ?? 0,
+      synthesizedSamples: a?.session.synthesizedSamples ?? 0,
+      lastReading: this.lastReading,
     };
   }
 
@@ -172,8 +251,10 @@ export class Reader implements vscode.Disposable {
   private cleanup(a: Active): void {
     if (this.active !== a) return;
     this.active = undefined;
+    this.lastReading = { state: a.session.state, synthesizedSamples: a.session.synthesizedSamples, positionSamples: a.session.positionSamples };
     a.highlighter.dispose();
     this.svc.status.hide();
+    this.svc.view.showIdle();
     void vscode.commands.executeCommand('setContext', 'pocketReader.reading', false);
     void vscode.commands.executeCommand('setContext', 'pocketReader.paused', false);
   }
@@ -182,7 +263,10 @@ export class Reader implements vscode.Disposable {
     if (this.active !== a) return;
     const s = a.session;
     if (s.state === 'stopped' || s.state === 'ended' || s.state === 'failed') return;
-    this.svc.status.update({ state: s.state, voice: a.voice, speed: s.speed, sentence: s.currentSegment + 1, sentences: s.segmentCount });
+    const audioProblem = a.output === 'webview' ? this.svc.view.audioProblem : undefined;
+    this.svc.status.update({ state: s.state, voice: a.voice, language: a.language, speed: s.speed, sentence: s.currentSegment + 1, sentences: s.segmentCount, audioProblem });
+    const current = s.currentSegment >= 0 ? a.segments[s.currentSegment] : undefined;
+    this.svc.view.show({ state: s.state, sentence: current?.text ?? '', index: s.currentSegment + 1, count: s.segmentCount, voice: voiceLabel(a.voice), speed: s.speed });
   }
 
   private async setContext(a: Active): Promise<void> {
@@ -192,6 +276,7 @@ export class Reader implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
     void this.stop();
   }
 }

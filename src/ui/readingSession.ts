@@ -103,14 +103,30 @@ export class ReadingSession extends EventEmitter {
     return this.queue.speed;
   }
 
+  /** The sample being heard, counted in source (1×) audio from the start of the reading. */
+  get positionSamples(): number {
+    return Math.round(this.queue.positionSeconds * DEFAULT_SAMPLE_RATE);
+  }
+
+  /** Samples synthesized so far (pauses included). */
+  get synthesizedSamples(): number {
+    return this.queue.appendedSamples;
+  }
+
   start(): void {
     void this.synthesisLoop();
   }
 
-  togglePause(): void {
-    if (this.queue.state === 'paused') this.queue.resume();
-    else if (this.stateValue === 'preparing' && this.queue.state === 'idle') return; // nothing queued yet
-    else this.queue.pause();
+  /** What it did: 'resumed', 'paused', or undefined when there was nothing to pause yet (or it is over). */
+  togglePause(): 'paused' | 'resumed' | undefined {
+    if (this.isOver()) return undefined;
+    if (this.queue.state === 'paused') {
+      this.queue.resume();
+      return 'resumed';
+    }
+    if (this.stateValue === 'preparing' && this.queue.state === 'idle') return undefined; // nothing queued yet
+    this.queue.pause();
+    return 'paused';
   }
 
   pause(): void {

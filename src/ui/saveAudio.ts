@@ -15,6 +15,7 @@ import { EngineError, isCancelled } from '../shared/errors';
 import { formatWebVtt, type Cue } from '../text/webVtt';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
+import type { ReadyModel } from './modelSetup';
 import { buildTarget } from './readTarget';
 import type { Services } from './services';
 
@@ -25,7 +26,7 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   const active = vscode.window.activeTextEditor;
   const document = uri ? await vscode.workspace.openTextDocument(uri) : active?.document;
   if (!document) {
-    svc.errors.info('NO_EDITOR', 'Open a file, then run Save Audio Next to File again.');
+    svc.errors.info('NO_EDITOR', 'Pocket Reader: open a file, then run Save Audio Next to File again.');
     return undefined;
   }
   const selections = active && active.document === document ? active.selections : [];
@@ -33,22 +34,22 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   const target = await buildTarget(document, selections, 'selectionOrDocument', cfg, svc.errors);
   if (!target) return undefined;
 
-  let modelDir: string | undefined;
+  let ready: ReadyModel | undefined;
   try {
-    modelDir = await svc.models.ensureReady();
+    ready = await svc.setup.ensureReady(target.language.language);
   } catch (err) {
     svc.errors.report(err);
     return undefined;
   }
-  if (!modelDir) return undefined;
+  if (!ready) return undefined;
 
   const output = await openOutput(svc, document);
   if (!output) return undefined;
   const { writer, captions } = output;
   const cues: Cue[] = [];
-  const engine = svc.engine.synthesizer(modelDir, readConfig());
+  const engine = svc.engine.synthesizer(ready.modelDir, readConfig());
   // Fixed decode batches: the file's samples do not depend on timing, so a resumed request continues seamlessly.
-  const options = { ...synthesisOptions(readConfig()), decodeBatching: 'fixed' as const };
+  const options = { ...synthesisOptions(readConfig(), target.language.language), voice: ready.voice, decodeBatching: 'fixed' as const };
   const segments = target.segments;
   const t0 = performance.now();
 
@@ -110,7 +111,7 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   const seconds = writer.samplesWritten / writer.sampleRate;
   const vtt = path.basename(saved, '.wav') + '.vtt';
   svc.log.line(`saved ${saved} and ${vtt}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
-  void vscode.window.showInformationMessage(`Pocket Reader saved ${path.basename(saved)} (${seconds.toFixed(1)} s) with captions ${vtt}.`, 'Show in Explorer').then((pick) => {
+  void vscode.window.showInformationMessage(`Pocket Reader: saved ${path.basename(saved)} (${seconds.toFixed(1)} s) with captions ${vtt}.`, 'Show in Explorer').then((pick) => {
     if (pick) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(saved));
   });
   return saved;
@@ -147,7 +148,7 @@ async function openOutput(svc: Services, document: vscode.TextDocument): Promise
       }
       svc.errors.last = { code: 'READ_ONLY_FOLDER', message: String((err as Error).message) };
       svc.log.line(`cannot write in ${dir}: ${(err as Error).message}`);
-      const pick = await vscode.window.showErrorMessage(`Pocket Reader cannot write in ${dir} (${code}). Save the audio somewhere else?`, 'Save As…');
+      const pick = await vscode.window.showErrorMessage(`Pocket Reader: cannot write in ${dir} (${code}). Save the audio somewhere else?`, 'Save As…');
       if (pick !== 'Save As…') return undefined;
     }
   }

@@ -5,7 +5,9 @@ import type { EngineHost } from './engineHost';
 import type { ErrorReporter } from './errorReport';
 import type { Log } from './log';
 import type { ModelManager } from './modelManager';
+import type { ModelSetup } from './modelSetup';
 import type { Reader } from './reader';
+import type { PlayerView } from './playerView';
 import type { PlayerStatus } from './statusBar';
 
 export interface Services {
@@ -14,7 +16,10 @@ export interface Services {
   errors: ErrorReporter;
   engine: EngineHost;
   models: ModelManager;
+  /** Asks what the user must decide before a reading (model source, repairs) and picks the voice. */
+  setup: ModelSetup;
   audio: AudioOutput;
   status: PlayerStatus;
+  view: PlayerView;
   reader: Reader;
 }

@@ -4,11 +4,13 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { checkModelDir, modelDirError } from '../store/modelCheck';
+import { checkModelDir } from '../store/modelCheck';
 import { MAX_NAME_LENGTH, UserVoiceStore, type UserVoice } from '../store/userVoices';
 import { readConfig, updateGlobal } from './config';
+import { modelFolderError } from './errorMessages';
 import type { Services } from './services';
 import { previewVoice } from './voicePreview';
+import type { VoiceItem } from './voicePicker';
 
 export function userVoices(svc: Services): UserVoiceStore {
   return new UserVoiceStore(path.join(svc.context.globalStorageUri.fsPath, 'voices'));
@@ -93,11 +95,11 @@ export async function createVoice(svc: Services, recording: string, name: string
 
 /** The model folder, with the voice encoder in it: downloaded the first time (into the managed model only). */
 async function ensureEncoder(svc: Services): Promise<string | undefined> {
-  const dir = await svc.models.ensureReady();
+  const dir = (await svc.setup.ensureReady('en'))?.modelDir;
   if (!dir) return undefined;
   const problems = await checkModelDir(dir, undefined, { groups: ['encoder'] });
   if (problems.length === 0) return dir;
-  if (dir !== svc.models.managedDir) throw modelDirError(dir, problems);
+  if (dir !== svc.models.managedDir) throw modelFolderError(dir, problems, 'folder');
   return (await svc.models.download(['encoder'], 'Pocket Reader: downloading the voice encoder (once)')) ? dir : undefined;
 }
 
@@ -118,19 +120,24 @@ async function askName(store: UserVoiceStore, taken: readonly string[], value: s
   return name?.trim();
 }
 
-export interface YourVoiceItem extends vscode.QuickPickItem {
-  voice?: string;
-  run?: () => Promise<string | undefined>;
+/**
+ * Choose Voice's "Your voices" source: the voices (picking one uses it), then create (the new voice is used) and
+ * manage (preview, rename, delete).
+ */
+export async function yourVoiceItems(svc: Services): Promise<VoiceItem[]> {
+  const current = readConfig().voice;
+  const voices = await userVoices(svc).list();
+  const items: VoiceItem[] = voices.map((v) => ({ label: v.name, description: describe(v, current), voice: v.file }));
+  items.push({ label: '$(add) Create Voice from Recording…', description: 'from a WAV recording, with consent', accept: () => createVoiceFromRecording(svc) });
+  if (voices.length > 0) {
+    items.push({ label: '$(edit) Manage Your Voices…', description: 'preview, rename, delete', accept: async () => void (await manageYourVoices(svc)) });
+  }
+  return items;
 }
 
-/** Choose Voice's "Your voices" section: the voices (picking one uses it), then create and manage. */
-export async function yourVoiceItems(svc: Services, current: string): Promise<YourVoiceItem[]> {
-  const voices = await userVoices(svc).list();
-  const items: YourVoiceItem[] = [{ label: 'Your voices', kind: vscode.QuickPickItemKind.Separator }];
-  for (const v of voices) items.push({ label: v.name, description: describe(v, current), voice: v.file, picked: v.file === current });
-  items.push({ label: '$(add) Create Voice from Recording…', description: 'from a WAV recording, with consent', run: () => createVoiceFromRecording(svc) });
-  if (voices.length > 0) items.push({ label: '$(edit) Manage Your Voices…', description: 'preview, rename, delete', run: () => manageYourVoices(svc) });
-  return items;
+/** Whether `file` is one of the user's voices (listed under "Your voices", not as a loose voice file). */
+export function isUserVoiceFile(svc: Services, file: string): boolean {
+  return path.dirname(path.resolve(file)) === path.resolve(userVoices(svc).dir);
 }
 
 function describe(v: UserVoice, current: string): string {

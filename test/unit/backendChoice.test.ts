@@ -54,9 +54,10 @@ describe('decideBackend', () => {
   });
 });
 
-test('coremlLanguage: bundle name minus its date, only for languages with a pack', () => {
+test('coremlLanguage: bundle name minus its date, only for languages with a pack (English)', () => {
   assert.equal(coremlLanguage('english_2026-04'), 'english');
-  assert.equal(coremlLanguage('german_24l_2026-04'), 'german_24l');
+  assert.equal(coremlLanguage('german_24l'), undefined);
+  assert.equal(coremlLanguage('french_24l'), undefined);
   assert.equal(coremlLanguage('klingon_2026-04'), undefined);
   assert.equal(coremlLanguage(undefined), undefined);
 });

@@ -291,6 +291,25 @@ describe('downloadFile', () => {
     assert.ok(!existsSync(path.join(dir, 'model.onnx.partial')));
   });
 
+  test('an unreachable server (connection refused) is OFFLINE at once: no retries, the raw text kept as detail', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const t0 = Date.now();
+    await assert.rejects(downloadFile({ ...opts('/f'), url: `http://127.0.0.1:${port}/f`, retryDelayMs: 2000 }), (e: EngineError) => {
+      assert.equal(e.code, 'OFFLINE');
+      assert.equal(e.message, `Cannot reach 127.0.0.1:${port}.`);
+      assert.match(e.detail ?? '', /ECONNREFUSED/);
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 1500, 'failed without waiting for retries');
+  });
+
+  test('a host name that does not resolve is OFFLINE', async () => {
+    await assert.rejects(downloadFile({ ...opts('/f'), url: 'http://pocket-reader-test.invalid/f', retries: 0 }), (e: EngineError) => e.code === 'OFFLINE' && /ENOTFOUND|EAI_AGAIN/.test(e.detail ?? ''));
+  });
+
   test('a complete partial from an interrupted rename is finished without a request', async () => {
     writeFileSync(path.join(dir, 'model.onnx.partial'), body);
     await downloadFile(opts('/f'));

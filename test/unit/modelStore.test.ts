@@ -261,7 +261,10 @@ describe('checkModelDir / assertModelDir', () => {
     put('tokenizer.model', blobs['tokenizer.model']!.subarray(0, 100));
     put('flow_lm_main_int8.onnx', blobs['flow_lm_main_int8.onnx']!);
     const problems = await checkModelDir(dir, m);
-    assert.deepEqual(problems, [{ file: 'tokenizer.model', kind: 'corrupt', detail: `tokenizer.model is truncated (100 of ${blobs['tokenizer.model']!.length} bytes)` }]);
+    const expectedBytes = blobs['tokenizer.model']!.length;
+    assert.deepEqual(problems, [
+      { file: 'tokenizer.model', kind: 'corrupt', reason: 'truncated', name: 'tokenizer.model', bytes: 100, expectedBytes, detail: `tokenizer.model is truncated (100 of ${expectedBytes} bytes)` },
+    ]);
     await assert.rejects(assertModelDir(dir, m), (e: EngineError) => e.code === 'MODEL_CORRUPT' && /tokenizer\.model is truncated/.test(e.message) && e.message.includes(dir));
   });
 
@@ -300,7 +303,7 @@ describe('checkModelDir / assertModelDir', () => {
   test('an empty file is corrupt even without a manifest', async () => {
     put('bundle.json', Buffer.alloc(0));
     const problems = await checkModelDir(dir);
-    assert.deepEqual(problems[0], { file: 'bundle.json', kind: 'corrupt', detail: 'bundle.json is empty' });
+    assert.deepEqual(problems[0], { file: 'bundle.json', kind: 'corrupt', reason: 'empty', name: 'bundle.json', detail: 'bundle.json is empty' });
   });
 });
 

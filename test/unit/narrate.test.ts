@@ -335,12 +335,12 @@ describe('segmentAt', () => {
 
 describe('dryRunText', () => {
   test('lists segments with line ranges and announces code', () => {
-    assert.equal(dryRunText('# Hi\n\n```\nx\n```\n\nA 2nd try.', 'markdown'), 'L1  Hi\nL3-L5  Code block skipped.\nL7  A second try.');
+    assert.equal(dryRunText('# Hi\n\n```\nx\n```\n\nA 2nd try.', 'markdown'), 'language: en\nL1  Hi\nL3-L5  Code block skipped.\nL7  A second try.');
   });
   test('language id from a file name', () => {
     assert.deepEqual(['README.md', 'a/b.TS', 'x.py', 'notes.txt', 'Makefile'].map(languageIdForPath), ['markdown', 'typescript', 'python', 'plaintext', 'plaintext']);
   });
   test('comments of a code file', () => {
-    assert.equal(dryRunText('// Adds one.\nconst y = x + 1;', 'typescript', { commentsOnly: true }), 'L1  Adds one.');
+    assert.equal(dryRunText('// Adds one.\nconst y = x + 1;', 'typescript', { commentsOnly: true }), 'language: en\nL1  Adds one.');
   });
 });

@@ -180,9 +180,9 @@ describe('narrate: reading settings', () => {
 describe('say --dry-run with the reading flags', () => {
   const doc = '# Tools\n\n| A |\n|---|\n| b |\n\n```\nrunAll()\n```\n\nI ❤️ it.';
   test('the flags change the listing as the settings change a read', () => {
-    assert.equal(dryRunText(doc, 'markdown'), 'L1  Tools\nL3  A\nL5  b\nL7-L9  Code block skipped.\nL11  I red heart it.');
+    assert.equal(dryRunText(doc, 'markdown'), 'language: en\nL1  Tools\nL3  A\nL5  b\nL7-L9  Code block skipped.\nL11  I red heart it.');
     const flags = narrationOptions({ 'code-blocks': 'read', tables: 'announce', 'announce-headings': true, emoji: 'skip' });
-    assert.equal(dryRunText(doc, 'markdown', flags), 'L1  Heading. Tools\nL3-L5  Table skipped.\nL8  run all\nL11  I it.');
+    assert.equal(dryRunText(doc, 'markdown', flags), 'language: en\nL1  Heading. Tools\nL3-L5  Table skipped.\nL8  run all\nL11  I it.');
   });
   test('a bad value names the accepted ones', () => {
     assert.throws(() => narrationOptions({ tables: 'maybe' }), /--tables must be one of read, skip, announce \(got "maybe"\)/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { speakIdentifier } from '../../src/text/identifiers';
 import { normalize } from '../../src/text/normalize';
-import { cardinal, ordinal, year } from '../../src/text/numbers';
+import { cardinal, ordinal, year } from '../../src/text/language/numberWords';
 
 const NORMALIZE: [input: string, expected: string][] = [
   // Numbers as a person reads them.
@@ -32,6 +32,7 @@ const NORMALIZE: [input: string, expected: string][] = [
   ['Apples, pears, etc.', 'Apples, pears, et cetera.'],
   ['Apples, etc. and more', 'Apples, et cetera and more'],
   ['React vs. Vue vs Svelte', 'React versus Vue versus Svelte'],
+  ['an acronym in capitals is not the abbreviation: VS Code, CF cards', 'an acronym in capitals is not the abbreviation: VS Code, CF cards'],
   ['Ask Dr. Smith.', 'Ask Doctor Smith.'],
   // Symbols.
   ['Tom & Jerry, R&D', 'Tom and Jerry, R and D'],

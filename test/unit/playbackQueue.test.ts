@@ -77,8 +77,11 @@ test('segment events follow the clock, not when audio was written', async () => 
   await tick();
   assert.equal(sink().written, 6 * CHUNK); // all fed already
   q.update();
+  assert.deepEqual(segments, [], 'nothing is heard before the clock moves');
+  sink().advance(1);
+  q.update();
   assert.deepEqual(segments, [0]);
-  sink().advance(CHUNK * 2 - 1);
+  sink().advance(CHUNK * 2 - 2);
   q.update();
   assert.deepEqual(segments, [0]);
   sink().advance(1);
@@ -91,8 +94,9 @@ test('next() and previous() jump between segment starts using buffered audio (no
   const { q, sinks, sink, segments } = setup();
   for (const s of [0, 1, 2, 3]) for (const c of [0, 1]) q.append(item(s, c));
   await tick();
+  sink().advance(1);
   q.update();
-  sink().advance(CHUNK * 3); // hearing segment 1, chunk 1
+  sink().advance(CHUNK * 3 - 1); // hearing segment 1, chunk 1
   q.update();
   assert.equal(q.currentSegment, 1);
 
@@ -201,8 +205,9 @@ test('end of input drains the sink, emits the last segment and resolves done', a
   q.append(item(1, 0));
   q.end();
   await tick();
+  sink().advance(1);
   q.update();
-  sink().advance(CHUNK * 2);
+  sink().advance(CHUNK * 2 - 1);
   assert.equal(await q.done, 'completed');
   assert.equal(q.state, 'ended');
   assert.deepEqual(segments, [0, 1]);
@@ -248,7 +253,8 @@ test('the word heard follows the clock: marks from later chunks, short gaps brid
   q.append({ ...item(1, 0), words: [w('1:3', 'start', 100), w('1:3', 'end', 3000), w('1:4', 'start', 3300)] });
   await tick();
   const at = (pos: number) => (sink().advance(pos - sink().pos), q.update());
-  at(0);
+  at(0); // nothing is heard before the clock moves
+  at(10);
   at(2100); // word 1
   at(CHUNK - 500 + 10); // word 2 started in the first chunk's audio (its mark came with the second)
   at(CHUNK + 1000 + 3000); // word 2 ended 3000 samples ago: within the hold, still shown
@@ -280,14 +286,16 @@ describe('with a real player on a PulseAudio null sink', { skip: nullSinkUnavail
       const pcm = tone(0.8, 300 + 100 * s);
       for (let i = 0; i < pcm.length; i += CHUNK) q.append({ id: `${s}:${i}`, pcm: pcm.subarray(i, i + CHUNK), span: { start: s, end: s + 1 }, segmentIndex: s });
     }
-    await new Promise((r) => setTimeout(r, 250));
-    assert.equal(q.currentSegment, 0);
+    // Nothing is heard before Sonic loads and the player starts; on a busy machine the first poll may already be past 0.
+    for (let i = 0; i < 150 && q.currentSegment < 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const first = q.currentSegment;
+    assert.ok(first === 0 || first === 1, `first heard segment ${first}`);
     q.next();
-    assert.equal(q.currentSegment, 1);
+    assert.equal(q.currentSegment, first + 1);
     q.end();
     assert.equal(await q.done, 'completed');
     const at = Object.fromEntries(seen.map(([s, t]) => [s, t]));
-    assert.deepEqual(seen.map(([s]) => s), [0, 1, 2, 3]);
+    assert.deepEqual(seen.map(([s]) => s), [0, 1, 2, 3].slice(first));
     // At 2×, 0.8 s segments last ~0.4 s of wall time each.
     const gap = at[3]! - at[2]!;
     assert.ok(gap > 300 && gap < 550, `segment 2→3 took ${gap.toFixed(0)} ms`);

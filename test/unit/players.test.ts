@@ -31,7 +31,7 @@ test('no player on PATH → clear message naming what to install', async () => {
   const empty = mkdtempSync(path.join(tmp, 'empty-'));
   await assert.rejects(selectPlayer({ platform: 'linux', env: { PATH: empty } }), (err: Error) => {
     assert.ok(err instanceof PlayerUnavailableError);
-    assert.match(err.message, /No audio player found on PATH \(looked for pacat, paplay, aplay\)/);
+    assert.match(err.message, /No audio player found on PATH \(looked for pacat, paplay, aplay, and through play-sound mplayer, play, cvlc, mpv\)/);
     assert.match(err.message, /apt install pulseaudio-utils/);
     return true;
   });

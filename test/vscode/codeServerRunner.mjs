@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import util from 'node:util';
 import { startPageDriver } from './pageDriver.mjs';
+import { startWorkbenchProxy } from './workbenchProxy.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 
@@ -72,7 +73,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @param {string} o.rigDir
  * @param {string} [o.extensionsDir]      default: a fresh empty dir (= no other extensions)
  * @param {string} [o.chromium]           default: $CHROMIUM or /usr/bin/chromium
- * @param {number} [o.timeoutS]           whole run, default 180
+ * @param {number} [o.timeoutS]           whole run, default 600 (each test also has its own timeout)
  * @param {boolean} [o.verbose]           also print browser console + full server log
  * @param {NodeJS.ProcessEnv} [o.env]     base environment (everything in it reaches the extension host)
  * @returns {Promise<number>} 0 when the tests passed
@@ -87,7 +88,7 @@ export async function runExtensionTests(o) {
     return 2;
   }
   const { node24, codeServerEntry } = rigPaths(o.rigDir);
-  const timeoutMs = (o.timeoutS || 180) * 1000;
+  const timeoutMs = (o.timeoutS || 600) * 1000;
   const log = (s) => console.log(`[runner] ${s}`);
 
   const tmp = mkdtempSync(path.join(tmpdir(), 'pr-cs-'));
@@ -112,6 +113,7 @@ export async function runExtensionTests(o) {
   delete env.VSCODE_IPC_HOOK_CLI;
 
   let server = null;
+  let proxy = null;
   let browser = null;
   let page = null;
   let serverLog = '';
@@ -141,6 +143,7 @@ export async function runExtensionTests(o) {
   const cleanup = () => (cleaning ??= doCleanup());
   const doCleanup = async () => {
     await driver.close();
+    await proxy?.close();
     if (browser) await Promise.race([browser.close().catch(() => {}), sleep(5000)]);
     if (server && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((r) => server.once('exit', r));
@@ -204,29 +207,35 @@ export async function runExtensionTests(o) {
       serverExit.then((m) => reject(new Error(m)));
       setTimeout(() => reject(new Error('code-server did not start within 60 s')), 60000).unref();
     });
-    log(`code-server ${CODE_SERVER_VERSION} up on ${host} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    proxy = await startWorkbenchProxy(port);
+    log(`code-server ${CODE_SERVER_VERSION} up on ${host} (workbench through 127.0.0.1:${proxy.port}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-    const remote = (p) => `vscode-remote://${host}${p}`;
+    const workbench = `127.0.0.1:${proxy.port}`;
+    const remote = (p) => `vscode-remote://${workbench}${p}`;
     const payload = [
       ...(o.extensionDevelopmentPath ? [['extensionDevelopmentPath', remote(o.extensionDevelopmentPath)]] : []),
       ['extensionTestsPath', remote(o.extensionTestsPath)],
       ['skipWelcome', 'true'],
       ['skipReleaseNotes', 'true'],
     ];
-    const url = `http://${host}/?folder=${encodeURIComponent(remote(o.workspaceFolder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const url = `http://${workbench}/?folder=${encodeURIComponent(remote(o.workspaceFolder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
     const { chromium } = await import('playwright-core');
     const browserEnv = { ...env };
     delete browserEnv.PULSE_SERVER;
+    // The player view's audio is checked through its own played-sample clock (an AudioContext runs muted and without a
+    // sound server), so the browser stays off the test sink. `user-gesture-required` is desktop VS Code's policy:
+    // a cross-origin frame (webviews are, see workbenchProxy.mjs) plays only after a click inside it, which the tests
+    // give through the page driver like a user.
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
-      env: browserEnv, // the browser plays nothing; keep it off the test sink
+      env: browserEnv,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--mute-audio'],
+        '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--mute-audio', '--autoplay-policy=user-gesture-required'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     let finish;
@@ -247,7 +256,9 @@ export async function runExtensionTests(o) {
     serverExit.then((m) => finish(m));
     const timer = setTimeout(() => finish(`timeout after ${timeoutMs / 1000} s`), Math.max(1000, timeoutMs - (Date.now() - t0)));
     log(`chromium up (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    await page.goto(url, { timeout: 180_000 }); // a busy machine can take long to serve the workbench
+    // The end is reported through codeAutomationExit and bounded by the timer above; waiting for the page's "load"
+    // (playwright's 30 s default) only fails runs on a busy machine.
+    await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
     const code = await done;
     clearTimeout(timer);
     if (code !== 0) {

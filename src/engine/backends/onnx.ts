@@ -116,7 +116,8 @@ export class OnnxBackend implements Backend {
       recommendedFramesAfterEos: b.model_recommended_frames_after_eos ?? null,
       contextCapacity: cache.shape[2],
       builtinVoices: b.predefined_voices ?? [],
-      wordTimestamps: tapped !== undefined,
+      wordTimestamps: tapped?.outputs !== undefined,
+      noWordTiming: tapped?.error ?? (tapped ? undefined : `no timestamp heads are known for bundle ${b.bundle_name} (models/timestamp-heads.json)`),
     };
     return new OnnxBackend(info, files, textConditioner, main, flowHead, decoders, dynamicCache, tapped?.outputs);
   }
@@ -232,11 +233,11 @@ export class OnnxBackend implements Backend {
 }
 
 /** A graph without the tapped layers' Softmax loads without word timing (the reader then highlights sentences). */
-function tryExposeAttention(bytes: Uint8Array, taps: readonly AttentionTap[]): ReturnType<typeof exposeAttention> | undefined {
+function tryExposeAttention(bytes: Uint8Array, taps: readonly AttentionTap[]): Partial<ReturnType<typeof exposeAttention>> & { error?: string } {
   try {
     return exposeAttention(bytes, taps);
-  } catch {
-    return undefined;
+  } catch (err) {
+    return { error: (err as Error).message };
   }
 }
 

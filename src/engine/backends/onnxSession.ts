@@ -19,7 +19,8 @@ export async function createSession(file: string, threads: number, bytes?: Uint8
     const size = statSync(file).size;
     throw new EngineError(
       'MODEL_CORRUPT',
-      `${path.basename(file)} (${size} bytes) in ${path.dirname(file)} could not be loaded: ${(e as Error).message.split('\n')[0]}. Delete it and download the model again.`,
+      `${path.basename(file)} in ${path.dirname(file)} is damaged: ONNX Runtime cannot read it as a model (${size} bytes)`,
+      (e as Error).message,
     );
   }
 }

@@ -1,10 +1,16 @@
 /**
- * CLDR short names of emoji ("❤️" → "red heart") from emojibase-data, keyed by locale. English is the only
- * one wired; emojibase-data ships the same file for fr, de, it, pt and es when narration becomes per-language.
+ * CLDR short names of emoji ("❤️" → "red heart", "rotes Herz", "cœur rouge") from emojibase-data, in each
+ * narration language.
  */
+import de from 'emojibase-data/de/compact.json';
 import en from 'emojibase-data/en/compact.json';
+import es from 'emojibase-data/es/compact.json';
+import fr from 'emojibase-data/fr/compact.json';
+import it from 'emojibase-data/it/compact.json';
+import pt from 'emojibase-data/pt/compact.json';
+import type { LanguageCode } from '../language/codes';
 
-export type EmojiLocale = 'en';
+export type EmojiLocale = LanguageCode;
 
 /** The fields used here (scripts/build.mjs strips the rest from the bundle). */
 interface EmojiEntry {
@@ -20,7 +26,7 @@ export interface EmojiName {
   symbol: boolean;
 }
 
-const DATA: Record<EmojiLocale, readonly EmojiEntry[]> = { en };
+const DATA: Record<EmojiLocale, readonly EmojiEntry[]> = { en, fr, de, it, pt, es };
 const GROUP_COMPONENT = 2;
 const GROUP_SYMBOLS = 8;
 const tables = new Map<EmojiLocale, Map<string, EmojiName>>();

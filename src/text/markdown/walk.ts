@@ -1,4 +1,5 @@
 import type { Heading, Nodes, Paragraph, PhrasingContent, Table } from 'mdast';
+import { RULES } from '../language/rules';
 import type { Block } from '../segmentBlocks';
 import { MappedText } from '../mappedText';
 import { PAUSE_MS } from '../pauses';
@@ -10,10 +11,6 @@ import { appendAlt, phrasingText, range, type Doc } from './inline';
 /** The kind a paragraph takes from its nearest container: "> - item" is a list item. */
 type ProseKind = 'paragraph' | 'listItem' | 'quote';
 
-export const CODE_ANNOUNCEMENT = 'Code block skipped.';
-export const TABLE_ANNOUNCEMENT = 'Table skipped.';
-export const HEADING_ANNOUNCEMENT = 'Heading.';
-
 /**
  * Walks the tree in document order and returns blocks. HTML must have been expanded into mdast
  * (expandHtml); front matter and link or footnote definitions produce nothing; code and tables
@@ -22,6 +19,7 @@ export const HEADING_ANNOUNCEMENT = 'Heading.';
  * the call stack.
  */
 export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
+  const { words } = RULES[opts.language ?? 'en'];
   const blocks: Block[] = [];
   const urlOf = definitionUrls(root);
   const stack: [Nodes, ProseKind][] = [[root, 'paragraph']];
@@ -51,7 +49,7 @@ export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
       case 'table': {
         const r = range(doc, node);
         if (opts.tables === 'announce' && r) {
-          blocks.push({ kind: 'tableAnnouncement', words: TABLE_ANNOUNCEMENT, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.tableAnnouncement });
+          blocks.push({ kind: 'tableAnnouncement', words: words.tableSkipped, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.tableAnnouncement });
         } else if (opts.tables !== 'skip') blocks.push(...table(doc, node));
         break;
       }
@@ -59,7 +57,7 @@ export function walk(doc: Doc, root: Nodes, opts: NarrateOptions): Block[] {
         const r = range(doc, node);
         if (opts.codeBlocks === 'read') blocks.push(...codeLines(doc, node));
         else if (opts.codeBlocks === 'announce' && r) {
-          blocks.push({ kind: 'codeAnnouncement', words: CODE_ANNOUNCEMENT, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.codeAnnouncement });
+          blocks.push({ kind: 'codeAnnouncement', words: words.codeSkipped, start: r[0], end: r[1], pauseAfterMs: PAUSE_MS.codeAnnouncement });
         }
         break;
       }
@@ -84,7 +82,7 @@ function heading(doc: Doc, node: Heading, opts: NarrateOptions): Block {
   // "# Tool [![Build](…)](…)": the badges are decoration once the heading has words of its own.
   const words = node.children.filter((child) => !imagesOnly([child]));
   const children = words.some((child) => child.type !== 'text' || child.value.trim()) ? words : node.children;
-  const prefix = opts.announceHeadings ? HEADING_ANNOUNCEMENT : undefined;
+  const prefix = opts.announceHeadings ? RULES[opts.language ?? 'en'].words.heading : undefined;
   return { kind: 'heading', text: phrasingText(doc, children), pauseAfterMs: PAUSE_MS.heading, prefix };
 }
 

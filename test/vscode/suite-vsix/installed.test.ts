@@ -35,7 +35,7 @@ async function configureOnce(): Promise<void> {
   if (!model || !existsSync(path.join(model, 'bundle.json'))) skip(`tiny model not generated (${model ?? 'POCKET_READER_TINY_MODEL unset'})`);
   if (configured) return;
   await installed().activate();
-  await useTinyModel(model);
+  await useTinyModel(model, 'pacat'); // the reading test below watches the player process
   configured = true;
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { decodeWav } from '../../../src/audio/wav';
 import { skip, test } from './harness';
-import { useTinyModel, type ReaderTestState } from './settings';
+import { usePlayer, useTinyModel, type ReaderTestState } from './settings';
 
 const EXTENSION_ID = 'pocket-reader.pocket-reader';
 const state = async () => (await vscode.commands.executeCommand<ReaderTestState>('pocketReader._testState'))!;
@@ -63,14 +63,12 @@ async function noneOfOurs(timeoutMs: number): Promise<void> {
 let prepared = false;
 async function setup(): Promise<void> {
   if (!process.env.PULSE_SERVER) skip('no PULSE_SERVER (null sink not started)');
-  if (prepared) return;
+  if (prepared) return usePlayer('pacat');
   const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
   await ext.activate();
   const model = path.join(ext.extensionPath, 'models', 'generated', 'tiny');
   if (!existsSync(path.join(model, 'bundle.json'))) skip(`tiny model not generated at ${model}`);
-  await useTinyModel(model);
-  // These tests are about the player process and the engine process.
-  await vscode.workspace.getConfiguration('pocketReader').update('player', 'pacat', vscode.ConfigurationTarget.Global);
+  await useTinyModel(model, 'pacat'); // these tests are about the player process and the engine process
   prepared = true;
 }
 

@@ -23,6 +23,10 @@ async function call<T>(route: string, body: object): Promise<T> {
 export const page = {
   click: (selector: string, frame?: FrameSpec, timeoutMs?: number) => call('/click', { selector, frame, timeoutMs }),
   press: (keys: string, frame?: FrameSpec, selector?: string) => call('/press', { keys, frame, selector }),
+  /** Types into whatever has the keyboard focus, as a user would, key by key. */
+  type: (text: string) => call('/type', { text }),
+  /** Pastes into whatever has the keyboard focus: one input event, no per-key autocompletion. */
+  paste: (text: string) => call('/type', { text, paste: true }),
   eval: async <T>(expression: string, frame?: FrameSpec, timeoutMs?: number) => (await call<{ value: T }>('/eval', { expression, frame, timeoutMs })).value,
   frames: async () => (await call<{ frames: { url: string; name: string }[] }>('/frames', {})).frames,
   /** Saves a PNG under $POCKET_READER_SCREENSHOTS (default out/screenshots) and returns its path. */

@@ -1,21 +1,16 @@
-// Pocket Reader's commands in a real extension host with the tiny model: reading plays through the null sink,
-// stop/pause/next act on the real player process, Save writes a real WAV, and failures are reported, not hung.
+// Pocket Reader's commands in a real extension host with the tiny model: reading plays through the null sink
+// (pocketReader.player = pacat, see settings.ts; the player view is tested in webview.test.ts), stop/pause/next act on
+// the real player process, Save writes a real WAV, and failures are reported, not hung.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { decodeWav } from '../../../src/audio/wav';
+import { test } from './harness';
 import { state, waitFor } from './readerState';
-import { useTinyModel } from './settings';
-import { skip, test } from './harness';
+import { run, sleep, tinyModel } from './fixtures';
 import { screenshotThemes } from './page';
-
-const EXTENSION_ID = 'pocket-reader.pocket-reader';
-
-
-const run = (id: string, ...args: unknown[]) => vscode.commands.executeCommand(`pocketReader.${id}`, ...args);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alive(pid: number): boolean {
   try {
@@ -33,18 +28,6 @@ function procState(pid: number): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-let prepared = false;
-async function setup(): Promise<void> {
-  if (!process.env.PULSE_SERVER) skip('no PULSE_SERVER (null sink not started)');
-  if (prepared) return;
-  const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-  await ext.activate();
-  const model = path.join(ext.extensionPath, 'models', 'generated', 'tiny');
-  if (!existsSync(path.join(model, 'bundle.json'))) skip(`tiny model not generated at ${model}`);
-  await useTinyModel(model);
-  prepared = true;
 }
 
 /** A scratch Markdown file outside the repo (tests edit and save next to it). */
@@ -70,7 +53,7 @@ async function openEditor(file: string): Promise<vscode.TextEditor> {
 }
 
 test('Read Selection Aloud plays through the sink; Stop ends the player and the engine request', async () => {
-  await setup();
+  await tinyModel();
   const folder = vscode.workspace.workspaceFolders![0]!;
   const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'README.md')));
   const text = editor.document.getText();
@@ -92,7 +75,7 @@ test('Read Selection Aloud plays through the sink; Stop ends the player and the 
 }, { timeoutMs: 120_000 });
 
 test('Pause/Resume holds the position; Next Sentence moves the highlight', async () => {
-  await setup();
+  await tinyModel();
   const { dir, file } = scratch('story.md', STORY);
   try {
     await openEditor(file);
@@ -130,7 +113,7 @@ test('Pause/Resume holds the position; Next Sentence moves the highlight', async
 }, { timeoutMs: 120_000 });
 
 test('the highlight follows edits made while reading', async () => {
-  await setup();
+  await tinyModel();
   const { dir, file } = scratch('edit.md', STORY);
   try {
     const editor = await openEditor(file);
@@ -156,7 +139,7 @@ test('the highlight follows edits made while reading', async () => {
 }, { timeoutMs: 120_000 });
 
 test('Set Speed changes a running reading (pitch-preserving stretcher) and Read from Cursor starts at the cursor', async () => {
-  await setup();
+  await tinyModel();
   const long = STORY + Array.from({ length: 10 }, (_, i) => `Extra sentence number ${i + 1} keeps the reader busy for a while.`).join(' ') + '\n';
   const { dir, file } = scratch('speed.md', long);
   try {
@@ -201,7 +184,7 @@ function readVtt(file: string): { start: number; end: number; text: string }[] {
 }
 
 test('Save Audio Next to File writes a 24 kHz WAV and WebVTT captions beside the file, and never overwrites', async () => {
-  await setup();
+  await tinyModel();
   const { dir, file } = scratch('notes.md', 'Saving speech to a file works. It has two sentences.\n');
   try {
     await openEditor(file);
@@ -234,7 +217,7 @@ test('Save Audio Next to File writes a 24 kHz WAV and WebVTT captions beside the
 }, { timeoutMs: 120_000 });
 
 test('word by word: the word decoration moves with the playback clock inside the sentence; "sentence" turns it off', async () => {
-  await setup();
+  await tinyModel();
   const text = '# Word by word\n\nThe quick brown fox jumps over the lazy dog near the quiet river bank. Then it rests in the warm sun all afternoon.\n';
   const { dir, file } = scratch('words.md', text);
   const cfg = vscode.workspace.getConfiguration('pocketReader');
@@ -281,7 +264,7 @@ test('word by word: the word decoration moves with the playback clock inside the
 }, { timeoutMs: 180_000 });
 
 test('no usable audio player: a clear error, nothing hangs', async () => {
-  await setup();
+  await tinyModel();
   const { dir, file } = scratch('quiet.md', 'Nobody will hear this sentence.\n');
   const cfg = vscode.workspace.getConfiguration('pocketReader');
   try {
@@ -304,7 +287,7 @@ test('no usable audio player: a clear error, nothing hangs', async () => {
 }, { timeoutMs: 60_000 });
 
 test('an empty selection on a blank line, an empty document and a binary file are reported, not read', async () => {
-  await setup();
+  await tinyModel();
   const { dir, file } = scratch('empty.md', '');
   try {
     // VS Code refuses to open most binary files as text; content forced into an editor is still caught.

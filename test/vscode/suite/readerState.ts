@@ -9,7 +9,7 @@ export async function waitFor(what: string, pred: (s: ReaderTestState) => boolea
   const t0 = Date.now();
   let s = await state();
   while (!pred(s)) {
-    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}; last state ${JSON.stringify({ ...s, lastRead: s.lastRead.length })}`);
+    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}; last state ${JSON.stringify({ ...s, lastRead: s.lastRead.length, log: s.log.slice(-8) })}`);
     await new Promise((r) => setTimeout(r, 50));
     s = await state();
   }

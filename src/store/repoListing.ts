@@ -37,6 +37,7 @@ export async function getJson(url: string, label: string, opts: ListingOptions):
     }
     chunks.push(c);
   }
+  if (status === 404) throw new EngineError('DOWNLOAD_FAILED', `${label} does not exist (${url} answered HTTP 404).`);
   if (status !== 200) throw new EngineError('DOWNLOAD_FAILED', `Could not get ${label}: ${url} answered HTTP ${status}.`);
   let body: unknown;
   try {
@@ -61,7 +62,7 @@ export async function listTree(base: string, repo: string, sha: string, folder: 
   let url: string | undefined = `${base}/api/models/${repo}/tree/${sha}/${folder.split('/').map(encodeURIComponent).join('/')}?recursive=true`;
   const out: TreeEntry[] = [];
   for (let page = 0; url && page < 1000; page++) {
-    const r: { body: unknown; next?: string } = await getJson(url, `the file list of ${repo}/${folder}`, opts);
+    const r: { body: unknown; next?: string } = await getJson(url, `the folder ${folder} of ${repo}@${sha.slice(0, 8)}`, opts);
     if (!Array.isArray(r.body)) throw new EngineError('DOWNLOAD_FAILED', `the file list of ${repo}/${folder} is not a list`);
     for (const e of r.body as TreeEntry[]) {
       if ((e.type !== 'file' && e.type !== 'directory') || typeof e.path !== 'string') throw new EngineError('DOWNLOAD_FAILED', `the file list of ${repo}/${folder} has a malformed entry`);
