@@ -1,9 +1,12 @@
 // Word timing against the PyTorch reference (models/pocket_ref/timestamps.py, written by models/generate.py into
 // models/generated/tiny/reference/words): the same units and token map, per-frame unit scores from the exported
 // graph's Softmax within 1e-5 of the reference's own capture (query · text keys, scaled, softmax over the text), and
-// identical word marks from the real pipeline, for single- and multi-chunk texts.
+// identical word marks from the real pipeline, for single- and multi-chunk texts. An INT8 copy of the backbone
+// (models/quantize_int8.py, the community export's dynamic quantization) is tapped the same way.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import path from 'node:path';
 import { OnnxBackend } from '../../src/engine/backends/onnx';
@@ -85,3 +88,60 @@ if (skip) test('word timing matches the PyTorch reference', { skip }, () => {});
 for (const name of names) {
   test(`word timing, fp32 tiny: ${name} matches the PyTorch reference (scores 1e-5, identical marks)`, () => check(tinyModelDir, name));
 }
+
+/** The tiny backbone quantized to INT8 in a temp folder, or why not (no python3 with onnx). */
+function int8Backbone(): { file: string; dir: string } | string {
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const dir = mkdtempSync(path.join(tmpdir(), 'pr-int8-'));
+  const file = path.join(dir, 'flow_lm_main_int8.onnx');
+  const r = spawnSync(python, [path.join(tinyModelDir, '..', '..', 'quantize_int8.py'), path.join(tinyModelDir, 'flow_lm_main.onnx'), file], { encoding: 'utf8' });
+  if (r.status === 0) return { file, dir };
+  rmSync(dir, { recursive: true, force: true });
+  return `python3 with onnx could not quantize the tiny backbone: ${(r.stderr || String(r.error)).trim().split('\n').at(-1)}`;
+}
+
+test('word timing, INT8 copy of the tiny backbone: the quantized graph is tapped, rows are softmax rows, every word timed once at the reference units', { skip }, async (t) => {
+  const q = int8Backbone();
+  if (typeof q === 'string') return t.skip(q);
+  const info = JSON.parse(readFileSync(path.join(refRoot, 'paragraph', 'info.json'), 'utf8')) as { text: string; chunks: RefChunk[] };
+  const files = { ...resolveOnnxFiles(tinyModelDir), flowLmMain: q.file };
+  const taps = timestampHeads(files.bundle);
+  const backend = await OnnxBackend.load(files, { decoderThread: false, decoderWorkerPath: path.join(distDir, 'decoder-worker.js'), attentionTaps: taps });
+  try {
+    assert.equal(backend.info.wordTimestamps, true, backend.info.noWordTiming);
+    const tokenizer = await loadSentencePiece(files.tokenizer);
+    const chunks = planChunks(info.text, tokenizer, { maxTokens: 50, removeSemicolons: false, padWithSpaces: false, recommendedFramesAfterEos: null, words: true });
+    assert.ok(chunks.length > 1, 'a multi-chunk text');
+    const voice = await backend.prefillVoice({ kind: 'builtin', name: 'alba' });
+    const marks: WordMark[][] = chunks.map(() => []);
+    const frames: number[] = chunks.map(() => 0);
+    let steps = 0;
+    const onStep = (st: { textChunk: number; attention?: Float32Array }) => {
+      const row = st.attention!;
+      const positions = row.length / taps.length;
+      for (let k = 0; k < taps.length; k++) {
+        let sum = 0;
+        for (let i = 0; i < positions; i++) sum += row[k * positions + i]!;
+        assert.ok(Math.abs(sum - 1) < 1e-5, `step ${steps} tap ${k}: the row sums to ${sum}`);
+      }
+      steps++;
+    };
+    for await (const out of generate(backend, voice, chunks, { temperature: 0, lsdSteps: 1, seed: 1, onStep })) {
+      marks[out.textChunk]!.push(...(out.words ?? []));
+      frames[out.textChunk]! += out.frames;
+    }
+    assert.ok(steps > 0);
+    chunks.forEach((_, i) => {
+      const words = info.chunks[i]!.units.filter((u) => u.is_word);
+      const seconds = (frames[i]! * backend.info.samplesPerFrame) / backend.info.sampleRate;
+      for (const phase of ['start', 'end'] as const) {
+        const got = marks[i]!.filter((m) => m.phase === phase);
+        assert.deepEqual(got.map((m) => [m.word, m.sourceStart, m.sourceEnd]), words.map((u, w) => [w, u.source_start, u.source_end]), `chunk ${i}: one ${phase} per word, at its source range`);
+        got.forEach((m, k) => assert.ok(m.time >= 0 && m.time <= seconds + 1e-9 && (k === 0 || m.time >= got[k - 1]!.time), `chunk ${i} ${phase} ${k}: ${m.time} s of ${seconds} s`));
+      }
+    });
+  } finally {
+    await backend.dispose();
+    rmSync(q.dir, { recursive: true, force: true });
+  }
+});
