@@ -90,9 +90,7 @@ test('a damaged local folder is named in plain words; Use Downloaded Model clear
     // Use Local Folder opens the folder dialog; the chosen folder is checked, saved, and the reading goes on.
     await clickNotificationButton('cannot reach the model server', 'Use Local Folder');
     await waitForPage('the folder dialog', `!!document.querySelector('.quick-input-widget:not([style*="display: none"]) input')`, (open: boolean) => open);
-    await page.press('Control+A');
-    await page.paste(`${tiny}/`);
-    await waitForPage('the dialog to open the folder', `document.querySelector('.quick-input-widget input')?.value`, (v) => v === `${tiny}/`);
+    await typeIntoFolderDialog(`${tiny}/`);
     await sleep(500);
     await page.press('Enter');
     const playing = await waitFor('the waiting reading to play', (s) => s.state === 'playing' && s.playerPid !== undefined, 60_000);
@@ -135,3 +133,22 @@ test('a model file the runtime cannot read is named in plain words; the runtime\
     rmSync(file, { force: true });
   }
 }, { timeoutMs: 120_000 });
+
+/** The simple folder dialog fills its input with its start folder asynchronously, which can overwrite what was typed
+ * on a busy machine: type again until the value stays. */
+async function typeIntoFolderDialog(value: string): Promise<void> {
+  const input = `document.querySelector('.quick-input-widget input')?.value`;
+  let last: unknown;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await page.press('Control+A');
+    await page.paste(value);
+    try {
+      await waitForPage('the dialog to show the folder', input, (v) => v === value, 5_000);
+      await sleep(500);
+      if ((last = await page.eval<string>(input)) === value) return;
+    } catch (err) {
+      last = err;
+    }
+  }
+  assert.fail(`the folder dialog did not keep ${value}: ${String(last)}`);
+}
