@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from pocket_ref import config, export, export_coreml, init_weights, quantize, reference, safetensors_io, tokenizer  # noqa: E402
+from pocket_ref import config, export, export_coreml, init_weights, quantize, reference, safetensors_io, timestamps, tokenizer  # noqa: E402
 from pocket_ref.generation import prefill_voice  # noqa: E402
 from pocket_ref.loading import build  # noqa: E402
 from pocket_ref.mimi_encoder import MimiEncoder  # noqa: E402
@@ -57,6 +57,10 @@ REFERENCES = [  # (dir name, text)
                   "on Monday, March 3rd, in room 42B! Did you bring the umbrella? Call me when you arrive "
                   "at the station; I will wait near the clock. Thanks 😀"),
 ]
+# Word-timing references (fp32, LSD 1): the texts above plus one of hyphens, apostrophes and accents.
+WORD_REFERENCES = REFERENCES + [
+    ("accents", "Don't re-read the café's naïve résumé: it's well-known, isn't it? Zoë agreed."),
+]
 REF_MAX_TOKENS = 50
 
 # Per variant: calibration and reference texts, and the bundle's text rules.
@@ -78,9 +82,11 @@ FRENCH_REFERENCES = [
 ]
 VARIANTS = {
     "english": dict(language="english", calibration=CALIBRATION, references=REFERENCES, lsd=(1, 4),
-                    remove_semicolons=False, frames_after_eos=None, coreml=True, voice_clone=True),
+                    remove_semicolons=False, frames_after_eos=None, coreml=True, voice_clone=True,
+                    word_references=WORD_REFERENCES),
     "french_24l": dict(language="french", calibration=FRENCH_CALIBRATION, references=FRENCH_REFERENCES, lsd=(1,),
-                       remove_semicolons=True, frames_after_eos=8, coreml=False, voice_clone=False),
+                       remove_semicolons=True, frames_after_eos=8, coreml=False, voice_clone=False,
+                       word_references=None),
 }
 
 
@@ -180,6 +186,11 @@ def main():
                                                        frames_after_eos=v["frames_after_eos"])
         if v["voice_clone"]:
             summary["voice_clone"] = reference.write_clone_reference(ref_root, flow_lm, encoder, cfg.mimi.frame_size, a.seed + 4)
+        if v["word_references"]:
+            heads = timestamps.heads_for(f"pocket_reader_{a.size}", os.path.join(HERE, "timestamp-heads.json"))
+            for name, text in v["word_references"]:
+                summary[f"words/{name}"] = timestamps.write_word_reference(
+                    os.path.join(ref_root, "words"), name, text, sp, flow_lm, mimi, voice, REF_MAX_TOKENS, heads)
         with open(os.path.join(ref_root, "summary.json"), "w") as f:
             json.dump(summary, f, indent=1)
         info["reference"] = summary

@@ -7,14 +7,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const generator = path.join(root, 'models', 'generate.py');
-// bundle.json is written last; the CoreML step contract, the voice encoder and the INT8 set (with an EOS read-out
-// fitted for it) came later, so an older tiny set regenerates (the encoder draws from its own generator).
+// bundle.json is written last; the CoreML step contract, the voice encoder, the INT8 set (with an EOS read-out fitted
+// for it) and the word-timing references came later, so an older tiny set regenerates (each addition draws from its
+// own generator).
 const has = (dir, files) => files.every((f) => existsSync(path.join(dir, f)));
 const models = [
   {
     out: path.join(root, 'models', 'generated', 'tiny'),
     args: [],
-    done: (d) => has(d, ['bundle.json', 'coreml/mimi_decoder.onnx', 'mimi_encoder.onnx', '../tiny-int8/bundle.json']),
+    done: (d) => has(d, ['bundle.json', 'coreml/mimi_decoder.onnx', 'mimi_encoder.onnx', 'reference/words/paragraph/info.json', '../tiny-int8/bundle.json']),
   },
   { out: path.join(root, 'models', 'generated', 'tiny-french_24l'), args: ['--variant', 'french_24l'], done: (d) => has(d, ['bundle.json']) },
 ];

@@ -20,6 +20,7 @@ class FlowAttention(nn.Module):
         self.max_period = max_period
         self.in_proj = nn.Linear(d_model, 3 * d_model, bias=False)  # rows [q | k | v], head-major
         self.out_proj = nn.Linear(d_model, d_model, bias=False)
+        self.capture = None  # word timing: called with (q [B,T,H,Dh] after RoPE, keys [B,H,S,Dh])
 
     def forward(self, x, cache, step):
         B, T, _ = x.shape
@@ -39,6 +40,8 @@ class FlowAttention(nn.Module):
         pos_q = (rel + step).view(T, 1)
         mask = keep.view(1, -1) <= pos_q  # full causal, no context limit in FlowLM
         o = attention(q.transpose(1, 2), kk, vv, mask)
+        if self.capture is not None:
+            self.capture(q, kk)
         o = o.transpose(1, 2).reshape(B, T, self.h * self.dh)
         return self.out_proj(o), new_cache
 

@@ -44,7 +44,7 @@ def prefill_voice(flow_lm, conditioning):
 
 @torch.no_grad()
 def generate_chunk(flow_lm, mimi, voice_state, token_ids, frames_after_eos, lsd_steps=1,
-                   temperature=0.0, eos_threshold=-4.0, generator=None, mimi_cap=None):
+                   temperature=0.0, eos_threshold=-4.0, generator=None, mimi_cap=None, capture=None):
     n = len(token_ids)
     mgl = max_gen_len(n)
     st = _expand(voice_state, n + mgl)
@@ -64,7 +64,10 @@ def generate_chunk(flow_lm, mimi, voice_state, token_ids, frames_after_eos, lsd_
         lat = lsd_decode(flow_lm.flow_net, h, noise, lsd_steps)
         if eos_logits[-1] > eos_threshold and eos_step is None:
             eos_step = step
-        if eos_step is not None and step >= eos_step + frames_after_eos:
+        emitted = eos_step is None or step < eos_step + frames_after_eos
+        if capture is not None:
+            capture.end_step(emitted)
+        if not emitted:
             break  # this step's latent is not emitted
         latents.append(lat[0].numpy().copy())
         x = lat.view(1, 1, ldim)

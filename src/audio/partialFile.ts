@@ -19,25 +19,36 @@ export class PartialFile {
     return new PartialFile(temp, await fsp.open(temp, 'wx'));
   }
 
-  /**
-   * Moves the finished file to `dir/base.ext`, else `base-2.ext`, `base-3.ext`, …: a hard link claims a name only if
-   * it is free (atomic, so racing writers never clobber each other or an existing file). Returns the final path.
-   */
-  async commitFree(dir: string, base: string, ext: string): Promise<string> {
-    await this.handle.close();
-    for (let n = 1; n < 100000; n++) {
-      const file = freeName(dir, base, ext, n);
-      if (await this.claim(file)) return file;
-    }
-    throw new Error(`no free file name for ${base}${ext} in ${dir}`);
-  }
-
   /** Moves the finished file to exactly `file`; an existing file is replaced only with `overwrite`. */
   async commitAt(file: string, overwrite: boolean): Promise<string> {
     await this.handle.close();
     if (overwrite) await fsp.rename(this.tempPath, file);
     else if (!(await this.claim(file))) throw Object.assign(new Error(`${file} already exists`), { code: 'EEXIST' });
     return file;
+  }
+
+  /**
+   * Moves finished files to `dir/base.ext`, else `base-2.ext`, `base-3.ext`, …: a hard link claims a name only if it
+   * is free (atomic, so racing writers never clobber each other or an existing file). Files that belong together
+   * (`notes.wav` + `notes.vtt`) get one suffix, the first free for all of them; a name taken meanwhile gives back
+   * what that suffix claimed. Returns the final paths.
+   */
+  static async commitFreeGroup(dir: string, base: string, parts: readonly { file: PartialFile; ext: string }[]): Promise<string[]> {
+    await Promise.all(parts.map((p) => p.file.handle.close()));
+    for (let n = 1; n < 100000; n++) {
+      const claimed: string[] = [];
+      for (const p of parts) {
+        const file = freeName(dir, base, p.ext, n);
+        if (!(await p.file.link(file))) break;
+        claimed.push(file);
+      }
+      if (claimed.length === parts.length) {
+        await Promise.all(parts.map((p) => fsp.rm(p.file.tempPath, { force: true })));
+        return claimed;
+      }
+      await Promise.all(claimed.map((f) => fsp.rm(f, { force: true })));
+    }
+    throw new Error(`no free file name for ${base} in ${dir}`);
   }
 
   /** Closes and removes the temp file (cancel, failure). */
@@ -47,6 +58,13 @@ export class PartialFile {
   }
 
   private async claim(file: string): Promise<boolean> {
+    if (!(await this.link(file))) return false;
+    await fsp.rm(this.tempPath, { force: true });
+    return true;
+  }
+
+  /** Gives the temp file the name `file` too, only if that name is free; the temp name stays. */
+  private async link(file: string): Promise<boolean> {
     try {
       await fsp.link(this.tempPath, file);
     } catch (err) {
@@ -61,9 +79,15 @@ export class PartialFile {
         throw e;
       }
     }
-    await fsp.rm(this.tempPath, { force: true });
     return true;
   }
+}
+
+/** Fails at once for a target that commitAt would refuse: a directory always, an existing file unless `overwrite`. */
+export async function checkTarget(file: string, overwrite: boolean, exampleName: string): Promise<void> {
+  const existing = await fsp.stat(file).catch(() => undefined);
+  if (existing?.isDirectory()) throw Object.assign(new Error(`${file} is a directory; give a file name such as ${path.join(file, exampleName)}`), { code: 'EISDIR' });
+  if (existing && !overwrite) throw Object.assign(new Error(`${file} already exists; pass --force to replace it`), { code: 'EEXIST' });
 }
 
 /** `base.ext` for n = 1, else `base-n.ext`. */
@@ -71,7 +95,7 @@ export function freeName(dir: string, base: string, ext: string, n: number): str
   return path.join(dir, n === 1 ? `${base}${ext}` : `${base}-${n}${ext}`);
 }
 
-/** The first `base[-n].ext` in `dir` that does not exist now (a display name; commitFree decides for real). */
+/** The first `base[-n].ext` in `dir` that does not exist now (a display name; commitFreeGroup decides for real). */
 export async function firstFreeName(dir: string, base: string, ext: string): Promise<string> {
   for (let n = 1; ; n++) {
     const file = freeName(dir, base, ext, n);

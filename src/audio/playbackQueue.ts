@@ -1,10 +1,16 @@
 // Between synthesis and the sink. Synthesis appends chunks; the queue feeds the sink (respecting its backpressure),
-// tells synthesis when it may run ahead (lookahead in segments), maps the sink's clock back to chunks so highlight
-// events follow what is *heard*, and keeps recent audio so next()/previous() jump without re-synthesis. A jump kills
-// the current sink and starts a fresh one at the target: the old player holds seconds of audio in its pipe.
+// tells synthesis when it may run ahead (lookahead in segments), maps the sink's clock back to chunks and words so
+// highlight events follow what is *heard*, and keeps recent audio so next()/previous() jump without re-synthesis.
+// A jump kills the current sink and starts a fresh one at the target: the old player holds seconds of audio in its pipe.
 import { EventEmitter } from 'node:events';
 import type { AudioSink, SinkEnd } from './sink';
 import { DEFAULT_SAMPLE_RATE } from './wav';
+import { WordTrack, type HeardWord, type ItemWord } from './wordTrack';
+
+export type { HeardWord, ItemWord };
+
+/** A word stays highlighted this long after it ends, bridging the short gaps between words. */
+const WORD_HOLD_SECONDS = 0.25;
 
 export interface AudioSpan {
   start: number;
@@ -18,6 +24,8 @@ export interface QueueItem {
   span: AudioSpan;
   /** Sentence/paragraph index; next()/previous() jump between segment starts. */
   segmentIndex: number;
+  /** Word boundaries (word timing), relative to this item's start. */
+  words?: readonly ItemWord[];
 }
 
 /** Streaming speed changer (see timeStretch.ts); speed 1 needs none. */
@@ -57,6 +65,8 @@ export type QueueState = 'idle' | 'playing' | 'paused' | 'stopped' | 'ended';
 export interface PlaybackQueue {
   on(event: 'segment', listener: (e: SegmentEvent) => void): this;
   on(event: 'item', listener: (item: QueueItem) => void): this;
+  /** The word heard now changed (undefined: none, e.g. between sentences or without word timing). */
+  on(event: 'word', listener: (word: HeardWord | undefined) => void): this;
   on(event: 'needMore', listener: () => void): this;
   on(event: 'state', listener: (state: QueueState) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
@@ -87,6 +97,8 @@ export class PlaybackQueue extends EventEmitter {
   private positioned = false;
   private heardSegment = -1;
   private heardItem: QueueItem | undefined;
+  private readonly words: WordTrack;
+  private heardWord: HeardWord | undefined;
   private stateValue: QueueState = 'idle';
   private timer: NodeJS.Timeout | undefined;
   private wanted: Array<{ segment: number; resolve: () => void }> = [];
@@ -100,6 +112,7 @@ export class PlaybackQueue extends EventEmitter {
     this.lookahead = opts.lookaheadSegments ?? 2;
     this.keep = opts.keepSegments ?? 3;
     this.speedValue = opts.speed ?? 1;
+    this.words = new WordTrack(Math.round(WORD_HOLD_SECONDS * this.rate));
     this.done = new Promise((resolve, reject) => (this.doneSettle = { resolve, reject }));
     this.done.catch(() => {});
   }
@@ -131,6 +144,7 @@ export class PlaybackQueue extends EventEmitter {
   append(item: QueueItem): void {
     if (this.stateValue === 'stopped' || this.inputEnded) return;
     this.entries.push({ item, start: this.appended, end: this.appended + item.pcm.length });
+    if (item.words) this.words.add(this.appended, item.segmentIndex, item.words);
     this.appended += item.pcm.length;
     this.lastSegment = Math.max(this.lastSegment, item.segmentIndex);
     if (this.stateValue === 'idle') this.setState('playing');
@@ -226,6 +240,11 @@ export class PlaybackQueue extends EventEmitter {
         this.heardItem = entry.item;
         this.emit('item', entry.item);
       }
+    }
+    const word = entry && this.heardAbs < entry.end ? this.words.at(this.heardAbs, entry.item.segmentIndex) : undefined;
+    if (word?.id !== this.heardWord?.id) {
+      this.heardWord = word;
+      this.emit('word', word);
     }
     this.trim();
     this.releaseWanted(false);
@@ -366,6 +385,7 @@ export class PlaybackQueue extends EventEmitter {
     if (n === 0) return;
     this.entries.splice(0, n);
     this.feedIndex -= n;
+    this.words.dropBefore(this.entries[0]?.start ?? this.appended);
   }
 
   private releaseWanted(all: boolean): void {

@@ -2,7 +2,7 @@
 // reader for tests.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { firstFreeName, PartialFile } from './partialFile';
+import { checkTarget, firstFreeName, PartialFile } from './partialFile';
 import { decodeWavBytes } from './wavDecode';
 
 export const DEFAULT_SAMPLE_RATE = 24000;
@@ -66,17 +66,19 @@ export class WavFileWriter {
     readonly intendedPath: string,
   ) {}
 
-  /** For `dir/base.wav`, or the next free `base-n.wav` at commit time; never overwrites. */
-  static async create(dir: string, base: string, sampleRate = DEFAULT_SAMPLE_RATE): Promise<WavFileWriter> {
+  /**
+   * For `dir/base.wav`, or the next free `base-n.wav` at commit time; never overwrites. Files written `alongside`
+   * (captions) are committed with it under the same suffix, the first free for all of them.
+   */
+  static async create(dir: string, base: string, sampleRate = DEFAULT_SAMPLE_RATE, alongside: readonly { file: PartialFile; ext: string }[] = []): Promise<WavFileWriter> {
     const intended = await firstFreeName(dir, base, '.wav');
-    return WavFileWriter.open(dir, path.basename(intended), (f) => f.commitFree(dir, base, '.wav'), sampleRate, intended);
+    const commit = async (f: PartialFile) => (await PartialFile.commitFreeGroup(dir, base, [{ file: f, ext: '.wav' }, ...alongside]))[0]!;
+    return WavFileWriter.open(dir, path.basename(intended), commit, sampleRate, intended);
   }
 
   /** For exactly `file` (the CLI's --out); refuses an existing file unless `overwrite`, and a directory always. */
   static async createAt(file: string, sampleRate = DEFAULT_SAMPLE_RATE, overwrite = false): Promise<WavFileWriter> {
-    const existing = await fsp.stat(file).catch(() => undefined);
-    if (existing?.isDirectory()) throw Object.assign(new Error(`${file} is a directory; give a file name such as ${path.join(file, 'speech.wav')}`), { code: 'EISDIR' });
-    if (existing && !overwrite) throw Object.assign(new Error(`${file} already exists; pass --force to replace it`), { code: 'EEXIST' });
+    await checkTarget(file, overwrite, 'speech.wav');
     return WavFileWriter.open(path.dirname(file), path.basename(file), (f) => f.commitAt(file, overwrite), sampleRate, file);
   }
 

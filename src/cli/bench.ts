@@ -5,7 +5,8 @@
  * Each precision runs in a process of its own (so peak memory is that precision's): cold starts first (a fresh
  * engine client each: engine start + model load + first frame), then warm runs on the last client. CPU time and
  * peak RSS are measured inside the engine and read from each request's stats (peak RSS before the voice is made). The
- * time to make a voice from a recording is taken last, when the set has the voice encoder. A 1024³ MatMul is timed
+ * time to make a voice from a recording is taken last, when the set has the voice encoder, then the CPU cost of word
+ * timing (tapCost.ts) when the bundle has timestamp heads. A 1024³ MatMul is timed
  * before and after in this process as a yardstick; it is printed, never used to normalise (bimodal on these VMs).
  */
 import * as ort from 'onnxruntime-node';
@@ -17,8 +18,10 @@ import { parseArgs } from 'node:util';
 import { encodeWav } from '../audio/wav';
 import { EngineClient } from '../client/engineClient';
 import { resolveOnnxFiles } from '../engine/modelFiles';
+import { timestampHeads } from '../engine/timestampHeads';
 import type { ChunkStats, EngineConfig, SynthesisOptions } from '../shared/protocol';
 import { matmulModel } from './matmulModel';
+import { measureTapCost, type TapCost } from './tapCost';
 
 const TEXT = 'The quick brown fox jumps over the lazy dog, and then it runs far away into the forest.';
 const USAGE = `usage: npm run bench -- [options]
@@ -52,6 +55,8 @@ interface Measured {
   decodeMs: number;
   /** Making a voice from a recording, when the set has the voice encoder. */
   clone?: { ms: number; positions: number; seconds: number };
+  /** What word timing costs per frame (CPU time), when the bundle has timestamp heads. */
+  tapCost?: TapCost;
 }
 
 interface Spread {
@@ -81,6 +86,10 @@ async function matmulMs(iters = 15): Promise<number> {
   }
   await s.release();
   return spread(times).median;
+}
+
+function pct(part: number, whole: number): string {
+  return `${part >= 0 ? '+' : ''}${((100 * part) / whole).toFixed(1)} %`;
 }
 
 /** Runs one request; `t0` is when the caller started (for cold runs: before the client existed). */
@@ -124,6 +133,9 @@ async function measure(precision: Precision, modelDir: string, args: { runs: num
   for (let i = 0; i < args.runs; i++) warm.push(await drain(client, options));
   const clone = existsSync(path.join(modelDir, 'mimi_encoder.onnx')) ? await cloneMs(client, args.cloneSeconds) : undefined;
   await client.dispose();
+  const files = resolveOnnxFiles(modelDir);
+  const taps = timestampHeads(files.bundle);
+  const tapCost = taps.length > 0 ? await measureTapCost(files, taps, TEXT, options.voice) : undefined;
   const audioSeconds = warm[0]?.stats.audioSeconds ?? 0;
   const median = (f: (s: ChunkStats) => number) => spread(warm.map((r) => f(r.stats))).median;
   return {
@@ -142,6 +154,7 @@ async function measure(precision: Precision, modelDir: string, args: { runs: num
     flowMs: median((s) => s.flowMs),
     decodeMs: median((s) => s.decodeMs),
     clone,
+    tapCost,
   };
 }
 
@@ -159,6 +172,8 @@ function table(results: Measured[], yardstick: [number, number], load: [number, 
     ['first audio, cold (start + load)', (m) => fmt(m.coldFirstAudioMs, 0, ' ms')],
     ['peak RSS of the engine process', (m) => `${m.peakRssMb.toFixed(0)} MiB`],
     [`backbone / flow (${lsdSteps} LSD) / Mimi per frame`, (m) => `${m.backboneMs.toFixed(1)} / ${m.flowMs.toFixed(1)} / ${m.decodeMs.toFixed(1)} ms`],
+    ['word timing: backbone step, CPU', (m) => (m.tapCost ? `${m.tapCost.tappedStepMs.toFixed(2)} ms tapped, ${m.tapCost.plainStepMs.toFixed(2)} ms not (${pct(m.tapCost.tappedStepMs - m.tapCost.plainStepMs, m.tapCost.plainStepMs)})` : 'no timestamp heads')],
+    ['word timing: alignment per frame, CPU', (m) => (m.tapCost ? `${m.tapCost.alignMsPerFrame.toFixed(3)} ms` : '—')],
     ['voice from a recording (44.1 kHz)', (m) => (m.clone ? `${m.clone.seconds} s → ${m.clone.positions} positions in ${m.clone.ms.toFixed(0)} ms` : 'no voice encoder')],
   ];
   const lines = [

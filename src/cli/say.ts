@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkTarget, PartialFile } from '../audio/partialFile';
 import { createPlayerSink } from '../audio/playerSink';
+import { pairWords, RequestMarks, type PlacedMark, type TimedWord } from '../audio/requestMarks';
 import { selectPlayer } from '../audio/players';
 import type { AudioSink } from '../audio/sink';
 import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
@@ -16,6 +18,7 @@ import { packFor } from '../store/languagePacks';
 import { isLanguageCode } from '../text/language/codes';
 import { chooseLanguage } from '../text/language/detect';
 import { narrate } from '../text/narrate';
+import { sourceRange, type Segment } from '../text/segment';
 import { cloneVoiceToFile } from './cloneVoice';
 import { dryRunText, languageIdForPath } from './dryRun';
 import { NARRATION_FLAGS, NARRATION_USAGE, narrationOptions } from './narrationFlags';
@@ -24,6 +27,8 @@ import { resolveModelDir } from './modelDir';
 const USAGE = `usage: npm run say -- [options] "text to speak"
   --file PATH         read the text from a file (Markdown is narrated as prose); or pipe text on stdin
   --out FILE.wav      write a 16-bit mono 24 kHz WAV instead of playing (--force to replace a file)
+  --timestamps FILE.json  also write word times [{ word, start, end, sourceStart, sourceEnd }] (seconds;
+                      offsets into the input text or --file), for model sets with word timing
   --model-dir DIR     use a local model folder (default: download once into the per-user cache)
   --voice NAME|PATH   built-in voice name or a voice .safetensors file (default: the language's own voice)
   --language L        auto | en | fr | de | it | pt | es (default auto: front matter, else the text, else the OS locale)
@@ -62,6 +67,7 @@ async function main(): Promise<number> {
     options: {
       file: { type: 'string' },
       out: { type: 'string' },
+      timestamps: { type: 'string' },
       force: { type: 'boolean', default: false },
       'model-dir': { type: 'string' },
       voice: { type: 'string' },
@@ -114,17 +120,19 @@ async function main(): Promise<number> {
     return 0;
   }
   // Documents are read as prose: Markdown structure, code and URLs never reach the model.
-  const text =
-    input.languageId === 'plaintext'
-      ? input.text
-      : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip', ...narration, language }).map((s) => s.text).join(' ');
+  const segments =
+    input.languageId === 'plaintext' ? undefined : narrate(input.text, { languageId: input.languageId, codeBlocks: 'skip', ...narration, language });
+  const text = segments ? segments.map((s) => s.text).join(' ') : input.text;
   if (!text.trim()) {
     console.error('Nothing to say: give text as an argument, with --file, or on stdin.\n\n' + USAGE);
     return 2;
   }
 
-  // The output file is checked first: a wrong --out fails at once, not after a download and a synthesis.
+  // The output files are checked first: a wrong --out fails at once, not after a download and a synthesis.
+  const timesFile = values.timestamps ? path.resolve(values.timestamps) : undefined;
+  if (timesFile) await checkTarget(timesFile, values.force, 'words.json');
   const wav = values.out ? await WavFileWriter.createAt(path.resolve(values.out), DEFAULT_SAMPLE_RATE, values.force) : undefined;
+  let times: PartialFile | undefined;
   let client: EngineClient | undefined;
   let sink: AudioSink | undefined;
   try {
@@ -135,6 +143,10 @@ async function main(): Promise<number> {
     client = engineFor(modelDir, values.backend, values.threads);
     const ready = await client.ensureLoaded();
     if (ready.info.sampleRate !== DEFAULT_SAMPLE_RATE) throw new Error(`the model makes ${ready.info.sampleRate} Hz audio; expected ${DEFAULT_SAMPLE_RATE} Hz`);
+    if (timesFile) {
+      if (!ready.info.wordTimestamps) throw new Error(`the model set in ${modelDir} has no word timing (${ready.info.noWordTiming ?? 'unknown reason'}), so --timestamps cannot be written`);
+      times = await PartialFile.open(path.dirname(timesFile), path.basename(timesFile));
+    }
     const ownVoice = language !== 'en' && !values['model-dir'] ? packFor(language, size).defaultVoice : undefined;
     const voice = values.voice ?? ownVoice ?? ready.info.builtinVoices[0] ?? 'alba';
     const options: SynthesisOptions = {
@@ -158,7 +170,10 @@ async function main(): Promise<number> {
       void sink?.stop();
     });
     let lastChunk = -1;
+    const marks = new RequestMarks();
+    const placed: PlacedMark[] = [];
     for await (const chunk of handle) {
+      placed.push(...marks.place(chunk).marks);
       if (chunk.textChunk !== lastChunk) {
         lastChunk = chunk.textChunk;
         process.stderr.write(`  ▸ ${text.slice(chunk.span.start, chunk.span.end).slice(0, 100)}\n`);
@@ -168,17 +183,47 @@ async function main(): Promise<number> {
     }
     const stats = await handle.done;
     const written = await wav?.commit();
+    if (times) {
+      await times.handle.writeFile(JSON.stringify(wordTimes(text, segments, pairWords(placed, ready.info.sampleRate)), null, 1) + '\n');
+      await times.commitAt(timesFile!, values.force);
+    }
     if (sink) await sink.finish();
     console.error(
       `${stats.audioSeconds.toFixed(2)} s of audio in ${(stats.wallMs / 1000).toFixed(2)} s ` +
         `(${stats.realTimeFactor.toFixed(2)}× real time, first audio after ${stats.firstAudioMs.toFixed(0)} ms); ` +
-        `${ready.backend}, ${language}, voice ${voice}, seed ${seed}${stats.restarts ? `, engine restarted ${stats.restarts}×` : ''}${written ? `; wrote ${written}` : ''}`,
+        `${ready.backend}, ${language}, voice ${voice}, seed ${seed}${stats.restarts ? `, engine restarted ${stats.restarts}×` : ''}${written ? `; wrote ${written}` : ''}${times ? `; word times in ${timesFile}` : ''}`,
     );
     return 0;
   } finally {
     await wav?.discard(); // a no-op once committed; otherwise (error, Ctrl-C) nothing half-written stays behind
+    await times?.discard(); // after commitAt only the (already moved) temp name is gone
     await client?.dispose();
   }
+}
+
+/** The --timestamps entries; offsets go back through narration when the text came from a document. */
+function wordTimes(text: string, segments: readonly Segment[] | undefined, words: readonly TimedWord[]) {
+  const ms = (s: number) => Math.round(s * 1000) / 1000;
+  // The request is the segments joined with one space: where each segment starts in it.
+  const starts: number[] = [];
+  segments?.reduce((at, s) => (starts.push(at), at + s.text.length + 1), 0);
+  const toSource = (start: number, end: number) => {
+    if (!segments) return { start, end };
+    let i = starts.length - 1;
+    while (i > 0 && starts[i]! > start) i--;
+    return sourceRange(segments[i]!, start - starts[i]!, end - starts[i]!);
+  };
+  return words.map((w) => {
+    const source = toSource(w.sourceStart, w.sourceEnd);
+    return {
+      word: text.slice(w.sourceStart, w.sourceEnd),
+      start: ms(w.start),
+      end: ms(w.end),
+      sourceStart: source.start,
+      sourceEnd: source.end,
+      ...(w.estimated ? { estimated: true } : {}),
+    };
+  });
 }
 
 main().then(

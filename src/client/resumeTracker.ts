@@ -13,12 +13,16 @@ export class ResumeTracker {
   /** Samples of `chunk` seen from the current engine, and the most ever handed out (kept across restarts). */
   private position = 0;
   private handedOut = 0;
+  /** The same for word marks: a replay repeats them in the same order (estimated ones can lie in earlier audio). */
+  private marks = 0;
+  private marksHandedOut = 0;
 
   /** Where a restarted engine should begin. */
   resumePoint(): ResumePoint {
     if (this.chunk < 0) return { textChunk: 0 };
     if (this.chunkDone) return { textChunk: this.chunk + 1 };
     this.position = 0;
+    this.marks = 0;
     return { textChunk: this.chunk };
   }
 
@@ -28,6 +32,8 @@ export class ResumeTracker {
       this.chunk = c.textChunk;
       this.position = 0;
       this.handedOut = 0;
+      this.marks = 0;
+      this.marksHandedOut = 0;
     }
     this.chunkDone = c.chunkEnd;
     const from = this.position;
@@ -36,7 +42,11 @@ export class ResumeTracker {
     this.handedOut = Math.max(before, this.position);
     const drop = Math.min(c.pcm.length, Math.max(0, before - from));
     const pcm = drop > 0 ? c.pcm.subarray(drop) : c.pcm;
-    const words = c.words?.filter((w) => w.time * c.sampleRate >= before);
+    const marksFrom = this.marks;
+    const marksBefore = this.marksHandedOut;
+    this.marks += c.words?.length ?? 0;
+    this.marksHandedOut = Math.max(marksBefore, this.marks);
+    const words = c.words?.slice(Math.max(0, marksBefore - marksFrom));
     if (pcm.length === 0 && !words?.length) return undefined;
     return { ...c, pcm, ...(c.words ? { words } : {}) };
   }

@@ -10,6 +10,7 @@ import { coremlSetProblem } from '../shared/coremlFiles';
 import { runtimeOf, type CoreMLRuntime } from './backends/coremlRuntime';
 import { OnnxBackend } from './backends/onnx';
 import type { OnnxModelFiles } from './modelFiles';
+import { timestampHeads } from './timestampHeads';
 import type { EngineConfig } from '../shared/protocol';
 
 /** Seams for tests; production uses the defaults. */
@@ -44,7 +45,9 @@ export function coremlWanted(config: EngineConfig, deps: BackendFactoryDeps = {}
 
 /** The ONNX backend alone (the stand-in while CoreML warms up). */
 export function loadOnnxBackend(config: EngineConfig, files: OnnxModelFiles, deps: BackendFactoryDeps = {}): Promise<Backend> {
-  const loadOnnx = deps.loadOnnx ?? ((c, f) => OnnxBackend.load(f, { threads: c.threads, decoderThread: c.decoderThread }));
+  const loadOnnx =
+    deps.loadOnnx ??
+    ((c, f) => OnnxBackend.load(f, { threads: c.threads, decoderThread: c.decoderThread, attentionTaps: timestampHeads(f.bundle) }));
   return loadOnnx(config, files);
 }
 

@@ -188,6 +188,7 @@ export class Engine {
       removeSemicolons: info.removeSemicolons,
       padWithSpaces: info.padWithSpacesForShortInputs,
       recommendedFramesAfterEos: info.recommendedFramesAfterEos,
+      words: info.wordTimestamps,
     });
     const voice = await this.voice(options.voice);
     const { voice: _voice, ...generation } = options;

@@ -5,8 +5,10 @@
  */
 import type { Backend, DecoderState, VoiceState } from './backend';
 import { EngineError } from '../shared/errors';
-import type { SynthesisOptions } from '../shared/protocol';
+import type { SynthesisOptions, WordMark } from '../shared/protocol';
+import type { ChunkWords } from '../text/chunk';
 import { chunkSeed, SeededRandom } from './random';
+import { WordTimer } from './wordTimer';
 
 export interface PlannedChunk {
   tokenIds: readonly number[];
@@ -14,6 +16,8 @@ export interface PlannedChunk {
   start: number;
   end: number;
   framesAfterEos: number;
+  /** Units and token map for word timing (used when the backend returns attention). */
+  words?: ChunkWords;
 }
 
 /** The request's synthesis options (minus the voice, already resolved) plus in-process hooks. */
@@ -21,7 +25,7 @@ export type GenerateOptions = Omit<SynthesisOptions, 'voice'> & {
   noiseClamp?: number;
   signal?: AbortSignal;
   /** Called for every backbone step (tests compare these against references). */
-  onStep?: (s: { textChunk: number; step: number; eosLogit: number; latent: Float32Array | null }) => void;
+  onStep?: (s: { textChunk: number; step: number; eosLogit: number; latent: Float32Array | null; attention?: Float32Array }) => void;
   onProgress?: (p: { textChunk: number; frames: number }) => void;
   /** Index of the first chunk in `chunks` (a resumed request starts at a later text chunk). */
   firstTextChunk?: number;
@@ -35,6 +39,9 @@ export interface AudioOut {
   frames: number;
   /** The last audio of its text chunk (an empty `pcm` when the chunk's audio was already handed out). */
   chunkEnd: boolean;
+  /** Word boundaries in this audio (times from the text chunk's audio start); the chunk's last audio also has
+   * the marks that close it. */
+  words?: WordMark[];
 }
 
 export interface GenerateStats {
@@ -118,6 +125,14 @@ export async function* generate(
     const seq = await backend.startSequence(voice, chunk.tokenIds.length + budget);
     const decoder = await backend.startDecoder();
     const inflight: Promise<AudioOut>[] = [];
+    let timer: WordTimer | undefined;
+    /** Marks ride with the audio they fall in, so a consumer that drops audio drops its marks too. */
+    const withWords = (out: AudioOut): AudioOut => {
+      if (!timer) return out;
+      const words = timer.onAudio(out.pcm, out.frames);
+      if (out.chunkEnd) words.push(...timer.finish());
+      return { ...out, words };
+    };
     let settledHead = false;
     const pending: Float32Array[] = [];
     let frames = 0;
@@ -140,13 +155,18 @@ export async function* generate(
       for (let step = 0; step < budget; step++) {
         throwIfAborted(opts.signal);
         const ts = performance.now();
-        const { conditioning, eosLogit } = await backend.step(seq, latent);
+        const { conditioning, eosLogit, attention } = await backend.step(seq, latent);
         const tf = performance.now();
         stats.backboneMs += tf - ts;
-        opts.onStep?.({ textChunk, step, eosLogit, latent });
+        opts.onStep?.({ textChunk, step, eosLogit, latent, attention });
         if (!opts.ignoreEos && eosStep === null && eosLogit > threshold) eosStep = step;
         // The step that reaches eos_step + frames_after_eos is computed but its latent is not emitted.
         if (eosStep !== null && step >= eosStep + afterEos) break;
+        if (attention && chunk.words) {
+          const { samplesPerFrame, sampleRate } = backend.info;
+          timer ??= new WordTimer(chunk.words, attention.length / seq.positions, voice.positions, samplesPerFrame, sampleRate);
+          timer.addFrame(attention);
+        }
         const noise = rng.noise(latentDim, opts.temperature, opts.noiseClamp);
         latent = await lsdDecode(backend, conditioning, noise, opts.lsdSteps);
         stats.flowMs += performance.now() - tf;
@@ -158,7 +178,7 @@ export async function* generate(
         await yieldToEventLoop();
         while (inflight.length > 0 && settledHead) {
           settledHead = false;
-          yield deliver(await inflight.shift()!);
+          yield deliver(withWords(await inflight.shift()!));
           if (inflight.length > 0) inflight[0].then(() => (settledHead = true), () => (settledHead = true));
         }
         const first = stats.frames + frames === 1;
@@ -166,13 +186,13 @@ export async function* generate(
           // A plan that depends only on frame indices: the chunk's first frame alone, then full groups.
           if (frames === 1) sendPending(1);
           while (pending.length >= maxBatch) sendPending(maxBatch);
-          if (first) yield deliver(await inflight.shift()!);
+          if (first) yield deliver(withWords(await inflight.shift()!));
         } else if (inflight.length === 0 && pending.length > 0 && (first || pending.length >= maxBatch || !aheadOfPlayback())) {
           // The first frame alone (latency); then whatever piled up, or a full batch when playback is far ahead.
           sendPending(first ? 1 : Math.min(pending.length, maxBatch));
           // The backbone's next step blocks this thread; for the request's first frame, hand the audio out
           // before stepping on (costs one Mimi frame of backbone time per request, saves a step of latency).
-          if (first) yield deliver(await inflight.shift()!);
+          if (first) yield deliver(withWords(await inflight.shift()!));
         }
       }
       while (pending.length > 0) sendPending(Math.min(pending.length, maxBatch));
@@ -181,9 +201,9 @@ export async function* generate(
         const out = await inflight.shift()!;
         throwIfAborted(opts.signal);
         ended = inflight.length === 0;
-        yield deliver({ ...out, chunkEnd: ended });
+        yield deliver(withWords({ ...out, chunkEnd: ended }));
       }
-      if (!ended) yield { pcm: new Float32Array(0), start: chunk.start, end: chunk.end, textChunk, frames: 0, chunkEnd: true };
+      if (!ended) yield withWords({ pcm: new Float32Array(0), start: chunk.start, end: chunk.end, textChunk, frames: 0, chunkEnd: true });
       stats.frames += frames;
     } finally {
       // Abandoned decodes still settle; swallow their results so nothing is left unhandled.

@@ -88,7 +88,7 @@ export function serveEngine(port: EnginePort, script: string): { shutdown(code: 
         send(
           {
             type: 'chunk', id, seq: seq++, pcm, sampleRate: stats.backend!.info.sampleRate, span: { start: out.start, end: out.end },
-            textChunk: out.textChunk, frames: out.frames, chunkEnd: out.chunkEnd,
+            textChunk: out.textChunk, frames: out.frames, chunkEnd: out.chunkEnd, words: out.words,
           },
           [pcm.buffer as ArrayBuffer],
         );

@@ -171,4 +171,8 @@ export interface ModelInfo {
   /** Positions one sequence can hold (voice + text + generated frames). */
   contextCapacity: number;
   builtinVoices: string[];
+  /** Steps return attention of the bundle's timestamp heads, so audio chunks carry word marks. */
+  wordTimestamps: boolean;
+  /** Why there is no word timing (for the log), when wordTimestamps is false. */
+  noWordTiming?: string;
 }

@@ -5,8 +5,17 @@ import { textBlocks } from './textBlocks';
 import { splitIntoBestSentences } from './officialSplit';
 import { prepareTextPrompt } from './prepare';
 import { pyIsBlank } from './pyString';
+import { pieceSpans, tokenToUnit } from './pieceSpans';
 import { mapSpans } from './spanMap';
 import type { Tokenizer } from './tokenizer';
+import { wordUnits, type WordUnit } from './wordUnits';
+
+/** What word timing needs per chunk: its units and how its tokens spread over them. */
+export interface ChunkWords {
+  units: WordUnit[];
+  /** tokens × units, row-major (see tokenToUnit). */
+  tokenToUnit: Float32Array;
+}
 
 export interface TextChunk {
   /** Exactly what the official loop tokenises for this chunk. */
@@ -16,6 +25,8 @@ export interface TextChunk {
   start: number;
   end: number;
   framesAfterEos: number;
+  /** With `ChunkOptions.words`. */
+  words?: ChunkWords;
 }
 
 export interface ChunkOptions {
@@ -24,6 +35,8 @@ export interface ChunkOptions {
   padWithSpaces: boolean;
   /** The model config's value; null means "guess per chunk + 2" as upstream. */
   recommendedFramesAfterEos: number | null;
+  /** Also plan word units (word timing). */
+  words?: boolean;
 }
 
 export function planChunks(text: string, tokenizer: Tokenizer, opts: ChunkOptions): TextChunk[] {
@@ -54,13 +67,23 @@ function* generate(text: string, tokenizer: Tokenizer, opts: ChunkOptions): Gene
       const chunkText = texts[i]!;
       // Upstream runs prepare_text_prompt on each chunk but keeps only its frame guess.
       const guess = prepareTextPrompt(chunkText, opts).framesAfterEosGuess;
+      const tokenIds = tokenizer.encode(chunkText);
       yield {
         text: chunkText,
-        tokenIds: tokenizer.encode(chunkText),
+        tokenIds,
         start: spans[i]!.start,
         end: spans[i]!.end,
         framesAfterEos: opts.recommendedFramesAfterEos ?? guess + 2,
+        words: opts.words ? chunkWords(chunkText, tokenIds.length, tokenizer, text, spans[i]!) : undefined,
       };
     }
   }
+}
+
+function chunkWords(chunkText: string, tokens: number, tokenizer: Tokenizer, request: string, span: { start: number; end: number }): ChunkWords | undefined {
+  const pieces = tokenizer.encodePieces(chunkText);
+  if (pieces.length !== tokens) return undefined; // cannot happen with one SentencePiece model; no timing rather than wrong timing
+  const units = wordUnits(chunkText, request, span);
+  const unitSpans = units.map((u) => ({ start: u.chunkStart, end: u.chunkEnd }));
+  return { units, tokenToUnit: tokenToUnit(chunkText, pieceSpans(chunkText, pieces), unitSpans) };
 }

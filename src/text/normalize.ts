@@ -8,6 +8,7 @@
 import type { LanguageCode } from './language/codes';
 import { cardinal, digitByDigit, ordinal, year } from './language/numberWords';
 import { RULES, type Currency, type LanguageRules } from './language/rules';
+import { replaceMapped, tidyMapped, unmapped, type MappedString } from './mappedString';
 import { hostOf } from './urls';
 
 /** [cheap test that the rule can apply, pattern, replacement]. The guard keeps long documents fast. */
@@ -229,12 +230,14 @@ function rulesFor(lang: LanguageCode): readonly Rule[] {
 
 /** Normalises one sentence of spoken text in `lang` (default English). */
 export function normalize(text: string, lang: LanguageCode = 'en'): string {
-  let out = text;
+  return normalizeMapped(unmapped(text), lang).text;
+}
+
+/** normalize() carrying each unit's source range (words that replace text map to what they replaced). */
+export function normalizeMapped(input: MappedString, lang: LanguageCode = 'en'): MappedString {
+  let out = input;
   for (const [when, pattern, replace] of rulesFor(lang)) {
-    if (when.test(out)) out = out.replace(pattern, replace as (m: string, ...a: unknown[]) => string);
+    if (when.test(out.text)) out = replaceMapped(out, pattern, replace as (m: string, ...a: never[]) => string);
   }
-  return out
-    .replace(/\s+/g, ' ')
-    .replace(/ ([,.;:!?])/g, '$1')
-    .trim();
+  return tidyMapped(out);
 }

@@ -1,3 +1,6 @@
+import type { LanguageCode } from './language/codes';
+import { sourceOf } from './mappedString';
+
 /** What a segment was read from; lets the player choose pauses and the UI choose decorations. */
 export type SegmentKind =
   | 'heading'
@@ -23,9 +26,14 @@ export interface Segment {
   kind: SegmentKind;
   /** Extra silence after this segment (sentence, item, paragraph or heading break). */
   pauseAfterMs: number;
+  /** Per UTF-16 unit of `text`: the source range it was spoken from (words highlight there). */
+  sourceMap: SourceMap;
 }
 
-import type { LanguageCode } from './language/codes';
+export interface SourceMap {
+  starts: Int32Array;
+  ends: Int32Array;
+}
 
 export interface NarrateOptions {
   /** VS Code language id: 'markdown' gets the Markdown reader, everything else plain text or comments. */
@@ -45,4 +53,15 @@ export interface NarrateOptions {
   commentsOnly?: boolean;
   /** The natural language read (numbers, abbreviations, sentence ends); default English. */
   language?: LanguageCode;
+}
+
+/** Where units [start, end) of a segment's text were spoken from (the segment's start when nothing maps). */
+export function sourceRange(seg: Segment, start: number, end: number): { start: number; end: number } {
+  return sourceOf(seg.sourceMap.starts, seg.sourceMap.ends, start, end, seg.start);
+}
+
+/** The segment of a text slice moved to where the slice starts in its document. */
+export function shiftSegment(seg: Segment, delta: number): Segment {
+  const shift = (a: Int32Array) => a.map((x) => x + delta);
+  return { ...seg, start: seg.start + delta, end: seg.end + delta, sourceMap: { starts: shift(seg.sourceMap.starts), ends: shift(seg.sourceMap.ends) } };
 }

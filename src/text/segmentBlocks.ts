@@ -1,7 +1,8 @@
 import { speakEmoji } from './emoji/speakEmoji';
 import type { LanguageCode } from './language/codes';
 import type { MappedText } from './mappedText';
-import { normalize } from './normalize';
+import { prefixMapped } from './mappedString';
+import { normalizeMapped } from './normalize';
 import { PAUSE_MS } from './pauses';
 import type { NarrateOptions, Segment, SegmentKind } from './segment';
 import { splitSentences } from './sentences';
@@ -32,15 +33,17 @@ export function blocksToSegments(blocks: Iterable<Block>, emoji: NonNullable<Nar
     }
     if ('words' in block) {
       const { words: text, start, end, kind, pauseAfterMs } = block;
-      push(out, { text, start, end, kind, pauseAfterMs });
+      push(out, { text, start, end, kind, pauseAfterMs, sourceMap: { starts: new Int32Array(text.length).fill(start), ends: new Int32Array(text.length).fill(end) } });
       continue;
     }
     const before = out.length;
     for (const span of splitSentences(block.text, lang)) {
-      const words = normalize(speakEmoji(span.text, emoji, lang), lang);
-      if (!/[\p{L}\p{N}]/u.test(words)) continue;
-      const text = block.prefix && out.length === before ? `${block.prefix} ${words}` : words;
-      push(out, { text, start: span.start, end: span.end, kind: block.kind, pauseAfterMs: PAUSE_MS.sentence });
+      const words = normalizeMapped(speakEmoji(span, emoji, lang), lang);
+      if (!/[\p{L}\p{N}]/u.test(words.text)) continue;
+      // "Heading." stands for the whole heading.
+      const spoken = block.prefix && out.length === before ? prefixMapped(block.prefix, words, span.start, span.end) : words;
+      const sourceMap = { starts: Int32Array.from(spoken.starts), ends: Int32Array.from(spoken.ends) };
+      push(out, { text: spoken.text, start: span.start, end: span.end, kind: block.kind, pauseAfterMs: PAUSE_MS.sentence, sourceMap });
     }
     // The block's pause goes after its last spoken sentence (even when a trailing span was unspeakable).
     const last = out[out.length - 1];
@@ -57,6 +60,9 @@ export function blocksToSegments(blocks: Iterable<Block>, emoji: NonNullable<Nar
 function push(out: Segment[], seg: Segment): void {
   const prev = out[out.length - 1];
   if (prev && seg.start < prev.end) {
+    // The joining space maps to the end of the previous sentence.
+    const join = (a: Int32Array, b: Int32Array) => Int32Array.from([...a, a[a.length - 1] ?? seg.start, ...b]);
+    prev.sourceMap = { starts: join(prev.sourceMap.starts, seg.sourceMap.starts), ends: join(prev.sourceMap.ends, seg.sourceMap.ends) };
     prev.text = `${prev.text} ${seg.text}`;
     prev.end = Math.max(prev.end, seg.end);
     return;

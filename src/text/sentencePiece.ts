@@ -35,6 +35,11 @@ class WasmTokenizer implements Tokenizer {
     return this.sp.encodeIds(toWellFormed(text));
   }
 
+  encodePieces(text: string): string[] {
+    if (text === '') return [];
+    return this.sp.encodePieces(toWellFormed(text));
+  }
+
   decode(ids: readonly number[]): string {
     for (const id of ids) {
       // Python raises on these; the wasm build would read out of bounds or abort.

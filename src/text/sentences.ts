@@ -1,10 +1,10 @@
 import type { LanguageCode } from './language/codes';
 import { RULES } from './language/rules';
 import type { MappedText } from './mappedText';
+import type { MappedString } from './mappedString';
 
-/** A sentence of not-yet-normalised text with its source range. */
-export interface Span {
-  text: string;
+/** A sentence of not-yet-normalised text with its source range, and the source range of each of its units. */
+export interface Span extends MappedString {
   start: number;
   end: number;
 }
@@ -79,7 +79,16 @@ function splitLine(m: MappedText, flat: string, start: number, end: number, { se
 function toSpan(m: MappedText, flat: string, from: number, to: number): Span | undefined {
   while (from < to && flat[from] === ' ') from++;
   while (to > from && flat[to - 1] === ' ') to--;
-  const text = flat.slice(from, to).replace(/ {2,}/g, ' ');
+  const chars: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = from; i < to; i++) {
+    if (flat[i] === ' ' && flat[i - 1] === ' ') continue; // runs of spaces become one
+    chars.push(flat[i]!);
+    starts.push(m.starts[i]!);
+    ends.push(m.ends[i]!);
+  }
+  const text = chars.join('');
   if (!SPEAKABLE.test(text)) return undefined;
   let start = Infinity;
   let end = -Infinity;
@@ -88,5 +97,5 @@ function toSpan(m: MappedText, flat: string, from: number, to: number): Span | u
     start = Math.min(start, m.starts[i]!);
     end = Math.max(end, m.ends[i]!);
   }
-  return { text, start, end };
+  return { text, start, end, starts, ends };
 }

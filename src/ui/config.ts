@@ -29,6 +29,8 @@ export interface PocketReaderConfig {
   temperature: number;
   /** Flow-head decoding steps; more is slower and slightly cleaner. */
   lsdSteps: number;
+  /** What the editor highlights: the word being spoken (where the model set has word timing) or the sentence. */
+  highlight: 'word' | 'sentence';
   /** Markdown code blocks: skipped silently, announced, or read line by line. */
   codeBlocks: NarrateOptions['codeBlocks'];
   /** Markdown tables: read cell by cell, skipped, or announced. */
@@ -63,6 +65,7 @@ export function readConfig(): PocketReaderConfig {
     speed: num('speed', 1, MIN_SPEED, MAX_SPEED),
     temperature: num('temperature', 0.3, 0, 2),
     lsdSteps: Math.round(num('lsdSteps', 1, 1, 16)),
+    highlight: oneOf(c.get<unknown>('highlight'), ['word', 'sentence'] as const),
     codeBlocks: oneOf(c.get<unknown>('codeBlocks'), ['skip', 'announce', 'read'] as const),
     tables: oneOf(c.get<unknown>('tables'), ['read', 'skip', 'announce'] as const),
     announceHeadings: c.get<unknown>('announceHeadings') === true,

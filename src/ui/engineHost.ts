@@ -35,7 +35,7 @@ export class EngineHost {
       this.client.configure(config);
       this.client.setIdleTimeout(idleMs);
     }
-    this.logLoad(this.client, modelDir);
+    this.logLoad(this.client, modelDir, cfg.highlight === 'word');
     return this.client;
   }
 
@@ -73,14 +73,18 @@ export class EngineHost {
     await c?.dispose();
   }
 
-  /** Logs backend and load time once per load (ensureLoaded returns the same promise while loaded). */
-  private logLoad(client: EngineClient, modelDir: string): void {
+  /** Logs backend and load time once per load (ensureLoaded returns the same promise while loaded), and when word
+   * highlighting is wanted but the model set cannot time words. */
+  private logLoad(client: EngineClient, modelDir: string, wantWords: boolean): void {
     const t0 = performance.now();
     const ready = client.ensureLoaded();
     if (ready === this.lastReady) return;
     this.lastReady = ready;
     ready.then(
-      (r) => this.log(`engine ready: ${r.backend} backend, model ${path.basename(modelDir)} loaded in ${Math.round(r.loadMs)} ms (waited ${Math.round(performance.now() - t0)} ms)${r.note ? ` — ${r.note}` : ''}`),
+      (r) => {
+        this.log(`engine ready: ${r.backend} backend, model ${path.basename(modelDir)} loaded in ${Math.round(r.loadMs)} ms (waited ${Math.round(performance.now() - t0)} ms)${r.note ? ` — ${r.note}` : ''}`);
+        if (wantWords && !r.info.wordTimestamps) this.log(`word highlighting is not available (${r.info.noWordTiming ?? 'no word timing'}); highlighting sentences`);
+      },
       (e: Error) => this.log(`engine load failed: ${e.message}`),
     );
   }

@@ -8,6 +8,7 @@ import { chooseLanguage, type LanguageChoice } from '../text/language/detect';
 import { narrate, segmentAt, type NarrateOptions, type Segment } from '../text/narrate';
 import { paragraphAt } from '../text/paragraph';
 import { isHuge, looksBinary } from '../text/readable';
+import { shiftSegment } from '../text/segment';
 import type { PocketReaderConfig } from './config';
 import type { ErrorReporter } from './errorReport';
 
@@ -73,7 +74,7 @@ export async function buildTarget(
     }
     const language = await languageOf(document, cfg, ranges.map((r) => text.slice(r.start, r.end)).join('\n\n'));
     const opts = { ...base, language: language.language };
-    const segments = ranges.flatMap((r) => narrate(text.slice(r.start, r.end), opts).map((s) => ({ ...s, start: s.start + r.start, end: s.end + r.start })));
+    const segments = ranges.flatMap((r) => narrate(text.slice(r.start, r.end), opts).map((s) => shiftSegment(s, r.start)));
     const scope = picked.length > 0 ? 'selection' : 'paragraph';
     return nonEmpty(document, segments, scope, language, errors, `Pocket Reader: the ${scope} has nothing to read aloud (only code or markup?).`);
   }

@@ -42,6 +42,8 @@ export interface ReaderTestState {
   segmentCount: number;
   /** Document offsets of the highlighted sentence as tracked through edits. */
   highlight: { start: number; end: number } | undefined;
+  /** Document offsets of the highlighted word (word highlighting with a model set that has word timing). */
+  word: { start: number; end: number } | undefined;
   statusText: string;
   speed: number | undefined;
   lastError: { code: string; message: string } | undefined;
@@ -152,6 +154,8 @@ export class Reader implements vscode.Disposable {
       active.highlighter.show(i);
       this.refreshStatus(active);
     });
+    // Word marks arrive only from model sets with word timing; the engine host logs once when a set has none.
+    if (cfgNow.highlight === 'word') session.on('word', (w) => active.highlighter.showWord(w));
     session.on('state', () => {
       this.refreshStatus(active);
       void this.setContext(active);
@@ -207,6 +211,7 @@ export class Reader implements vscode.Disposable {
     const a = this.active;
     const current = a?.session.currentSegment ?? -1;
     const range = a && current >= 0 ? a.highlighter.rangeOf(current) : undefined;
+    const word = a?.highlighter.wordRange();
     const view = this.svc.view.testState();
     return {
       state: a?.session.state ?? 'idle',
@@ -214,6 +219,7 @@ export class Reader implements vscode.Disposable {
       currentSegment: current,
       segmentCount: a?.session.segmentCount ?? 0,
       highlight: a && range ? { start: a.document.offsetAt(range.start), end: a.document.offsetAt(range.end) } : undefined,
+      word: a && word ? { start: a.document.offsetAt(word.start), end: a.document.offsetAt(word.end) } : undefined,
       statusText: this.svc.status.text,
       speed: a?.session.speed,
       lastError: this.svc.errors.last,

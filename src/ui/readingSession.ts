@@ -9,11 +9,12 @@ import { EventEmitter } from 'node:events';
 import type { EngineClient } from '../client/engineClient';
 import { EngineError, isCancelled } from '../shared/errors';
 import type { ChunkStats, SynthesisOptions } from '../shared/protocol';
-import { PlaybackQueue } from '../audio/playbackQueue';
+import { PlaybackQueue, type HeardWord } from '../audio/playbackQueue';
+import { RequestMarks } from '../audio/requestMarks';
 import type { AudioSink } from '../audio/sink';
 import { TimeStretcher } from '../audio/timeStretch';
 import { DEFAULT_SAMPLE_RATE } from '../audio/wav';
-import type { Segment } from '../text/segment';
+import { sourceRange, type Segment } from '../text/segment';
 
 export type SessionState = 'preparing' | 'playing' | 'paused' | 'stopped' | 'ended' | 'failed';
 
@@ -30,6 +31,8 @@ export interface ReadingSessionOptions {
 
 export interface ReadingSession {
   on(event: 'segment', listener: (index: number) => void): this;
+  /** The word being heard (document offsets), or undefined between words and without word timing. */
+  on(event: 'word', listener: (word: HeardWord | undefined) => void): this;
   on(event: 'state', listener: (state: SessionState) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
 }
@@ -64,6 +67,7 @@ export class ReadingSession extends EventEmitter {
       if (this.stateValue === 'preparing') this.setState('playing');
       this.emit('segment', e.segmentIndex);
     });
+    this.queue.on('word', (w) => this.emit('word', w));
     this.queue.on('state', (s) => {
       if (s === 'paused') this.setState('paused');
       else if (s === 'playing' && this.stateValue === 'paused') this.setState(this.heard < 0 ? 'preparing' : 'playing');
@@ -184,10 +188,13 @@ export class ReadingSession extends EventEmitter {
       const seg = segments[i]!;
       const h = engine.synthesize(seg.text, synthesis);
       this.handle = h;
+      const marks = new RequestMarks();
       let stats: ChunkStats | undefined;
       try {
         for await (const c of h) {
-          this.queue.append({ id: `${i}:${c.seq}`, pcm: c.pcm, span: { start: seg.start, end: seg.end }, segmentIndex: i });
+          const placed = marks.place(c);
+          const words = placed.marks.map((m) => ({ id: `${i}:${m.key}`, phase: m.phase, offset: m.at - placed.itemStart, span: sourceRange(seg, m.sourceStart, m.sourceEnd) }));
+          this.queue.append({ id: `${i}:${c.seq}`, pcm: c.pcm, span: { start: seg.start, end: seg.end }, segmentIndex: i, words });
         }
         stats = await h.done;
       } catch (err) {

@@ -1,14 +1,18 @@
 /**
- * "Save Audio Next to File": the selection (or the whole document) becomes `name.wav` beside the file — never
- * overwriting (`name-2.wav`, …) — streamed through WavFileWriter as it is synthesized, under a cancellable progress
- * notification. The audio goes to a temp file in that folder and gets its name only when complete, so a cancel, a
- * failure or a closed window leaves no half-written WAV (an engine restart mid-save is absorbed by the client).
+ * "Save Audio Next to File": the selection (or the whole document) becomes `name.wav` beside the file, with captions
+ * in `name.vtt` (WebVTT, one cue per sentence, word times inside) — never overwriting (`name-2.wav` + `name-2.vtt`,
+ * …) — streamed through WavFileWriter as it is synthesized, under a cancellable progress
+ * notification. Both go to temp files in that folder and get their names only when complete, so a cancel, a
+ * failure or a closed window leaves no half-written file (an engine restart mid-save is absorbed by the client).
  * Untitled documents ask for a place; a read-only folder offers Save As.
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { PartialFile } from '../audio/partialFile';
+import { pairWords, RequestMarks, type PlacedMark } from '../audio/requestMarks';
 import { DEFAULT_SAMPLE_RATE, WavFileWriter } from '../audio/wav';
 import { EngineError, isCancelled } from '../shared/errors';
+import { formatWebVtt, type Cue } from '../text/webVtt';
 import { readConfig } from './config';
 import { synthesisOptions } from './engineHost';
 import type { ReadyModel } from './modelSetup';
@@ -39,8 +43,10 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
   }
   if (!ready) return undefined;
 
-  const writer = await openWriter(svc, document);
-  if (!writer) return undefined;
+  const output = await openOutput(svc, document);
+  if (!output) return undefined;
+  const { writer, captions } = output;
+  const cues: Cue[] = [];
   const engine = svc.engine.synthesizer(ready.modelDir, readConfig());
   // Fixed decode batches: the file's samples do not depend on timing, so a resumed request continues seamlessly.
   const options = { ...synthesisOptions(readConfig(), target.language.language), voice: ready.voice, decodeBatching: 'fixed' as const };
@@ -58,9 +64,13 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
           const seg = segments[i]!;
           const h = engine.synthesize(seg.text, options);
           handle = h;
+          const start = writer.samplesWritten / writer.sampleRate;
+          const marks = new RequestMarks();
+          const placed: PlacedMark[] = [];
           try {
             for await (const c of h) {
               if (c.sampleRate !== writer.sampleRate) throw new EngineError('INTERNAL', `the model produces ${c.sampleRate} Hz audio, expected ${writer.sampleRate} Hz`);
+              placed.push(...marks.place(c).marks);
               await writer.write(c.pcm);
             }
             await h.done;
@@ -68,6 +78,8 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
             if (err instanceof EngineError && (err.code === 'NOTHING_SPEAKABLE' || err.code === 'EMPTY_TEXT')) continue;
             throw err;
           }
+          const words = pairWords(placed, writer.sampleRate).map((w) => ({ start: w.sourceStart, time: start + w.start }));
+          cues.push({ start, end: writer.samplesWritten / writer.sampleRate, text: seg.text, words });
           if (seg.pauseAfterMs > 0 && i < segments.length - 1) await writer.write(new Float32Array(Math.round((seg.pauseAfterMs / 1000) * writer.sampleRate)));
           progress.report({ increment: 100 / segments.length, message: `sentence ${i + 1} of ${segments.length}` });
         }
@@ -80,34 +92,54 @@ export async function saveAudio(svc: Services, uri?: vscode.Uri): Promise<string
     },
   );
 
+  const discard = () => Promise.all([writer.discard(), captions.discard()]).catch(() => undefined);
   if (outcome !== 'done') {
-    await writer.discard().catch(() => undefined);
+    await discard();
     if (outcome === 'cancelled') svc.log.line(`save of ${writer.intendedPath} cancelled; nothing was written`);
     else svc.errors.report(outcome);
     return undefined;
   }
   let saved: string;
   try {
-    saved = await writer.commit();
+    await captions.handle.writeFile(formatWebVtt(cues));
+    saved = await writer.commit(); // the captions move into place with it, under the same name
   } catch (err) {
+    await discard();
     svc.errors.report(err);
     return undefined;
   }
   const seconds = writer.samplesWritten / writer.sampleRate;
-  svc.log.line(`saved ${saved}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
-  void vscode.window.showInformationMessage(`Pocket Reader: saved ${path.basename(saved)} (${seconds.toFixed(1)} s).`, 'Show in Explorer').then((pick) => {
+  const vtt = path.basename(saved, '.wav') + '.vtt';
+  svc.log.line(`saved ${saved} and ${vtt}: ${seconds.toFixed(1)} s of audio in ${Math.round(performance.now() - t0)} ms`);
+  void vscode.window.showInformationMessage(`Pocket Reader: saved ${path.basename(saved)} (${seconds.toFixed(1)} s) with captions ${vtt}.`, 'Show in Explorer').then((pick) => {
     if (pick) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(saved));
   });
   return saved;
 }
 
-/** `name.wav` (or the next free name) beside the file; a save dialog for untitled/virtual documents or on EACCES. */
-async function openWriter(svc: Services, document: vscode.TextDocument): Promise<WavFileWriter | undefined> {
+interface Output {
+  writer: WavFileWriter;
+  captions: PartialFile;
+}
+
+/** `name.wav` with `name.vtt` (or the next names free for both, decided when they are complete). */
+async function create(dir: string, base: string): Promise<Output> {
+  const captions = await PartialFile.open(dir, `${base}.vtt`);
+  try {
+    return { writer: await WavFileWriter.create(dir, base, DEFAULT_SAMPLE_RATE, [{ file: captions, ext: '.vtt' }]), captions };
+  } catch (err) {
+    await captions.discard();
+    throw err;
+  }
+}
+
+/** The output beside the file; a save dialog for untitled/virtual documents or on EACCES. */
+async function openOutput(svc: Services, document: vscode.TextDocument): Promise<Output | undefined> {
   const base = document.isUntitled ? 'speech' : path.parse(document.uri.path).name;
   if (document.uri.scheme === 'file') {
     const dir = path.dirname(document.uri.fsPath);
     try {
-      return await WavFileWriter.create(dir, base, DEFAULT_SAMPLE_RATE);
+      return await create(dir, base);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? '';
       if (!WRITE_DENIED.has(code)) {
@@ -129,7 +161,7 @@ async function openWriter(svc: Services, document: vscode.TextDocument): Promise
   const parsed = path.parse(target.fsPath);
   try {
     // Still never overwrites: an existing name gets a -2 suffix rather than being replaced.
-    return await WavFileWriter.create(parsed.dir, parsed.name, DEFAULT_SAMPLE_RATE);
+    return await create(parsed.dir, parsed.name);
   } catch (err) {
     svc.errors.report(err);
     return undefined;

@@ -27,12 +27,15 @@ const parityTokenizer = (): Promise<Tokenizer> => (parity ??= loadSentencePiece(
  */
 const charTokenizer: Tokenizer = {
   vocabSize: 0x110000,
-  encode: (text) => {
-    const norm = text.replace(/\s+/g, ' ').trim();
-    return norm === '' ? [] : Array.from('▁' + norm.replaceAll(' ', '▁'), (c) => c.codePointAt(0)!);
-  },
+  encode: (text) => Array.from(charPieces(text).join(''), (c) => c.codePointAt(0)!),
+  encodePieces: (text) => charPieces(text),
   decode: (ids) => String.fromCodePoint(...ids).replaceAll('▁', ' ').replace(/^ /, ''),
 };
+
+function charPieces(text: string): string[] {
+  const norm = text.replace(/\s+/g, ' ').trim();
+  return norm === '' ? [] : Array.from('▁' + norm.replaceAll(' ', '▁'));
+}
 
 // ---------------------------------------------------------------- golden (official implementation)
 
@@ -374,7 +377,7 @@ test('1 MB input: plans incrementally, in reasonable time, every word in some ch
 
   // Laziness: the first chunk must come after tokenising about one block, not the whole megabyte.
   let encodedChars = 0;
-  const counting: Tokenizer = { vocabSize: tok.vocabSize, encode: (s) => ((encodedChars += s.length), tok.encode(s)), decode: (ids) => tok.decode(ids) };
+  const counting: Tokenizer = { vocabSize: tok.vocabSize, encode: (s) => ((encodedChars += s.length), tok.encode(s)), decode: (ids) => tok.decode(ids), encodePieces: (s) => tok.encodePieces(s) };
   const it = iterateChunks(input, counting, OPTS);
   assert.ok(!it.next().done);
   assert.ok(encodedChars < 3 * MAX_BLOCK, `encoded ${encodedChars} chars before the first chunk`);

@@ -32,6 +32,15 @@ describe('french_24l bundle rules', { skip }, () => {
     assert.equal((engine.backend as OnnxBackend).backbone.kind, 'lean', 'the 24 layers run on the lean step graph');
   });
 
+  test('no timestamp heads are known for the bundle: no word marks, and the reason names it (the reader highlights sentences)', async () => {
+    const info = engine.backend.info;
+    assert.equal(info.wordTimestamps, false);
+    assert.match(info.noWordTiming ?? '', /no timestamp heads are known for bundle french_24l/);
+    for await (const out of engine.synthesize('Bonjour le monde.', { voice: 'alba', temperature: 0, lsdSteps: 1, seed: 1 })) {
+      assert.equal(out.words, undefined);
+    }
+  });
+
   for (const g of goldens) {
     test(`${g.name}: chunks, token ids, frames and audio match the reference`, async () => {
       const info = engine.backend.info;

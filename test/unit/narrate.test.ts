@@ -185,9 +185,12 @@ describe('narrate: constructs', () => {
   test('code announcement covers the whole fence', () => {
     const source = 'Intro.\n\n```sh\nnpm test\n```\n';
     const [, code] = md(source, { codeBlocks: 'announce' });
-    assert.deepEqual(code && { ...code, slice: source.slice(code.start, code.end) }, {
+    const { sourceMap, ...rest } = code!;
+    assert.deepEqual({ ...rest, slice: source.slice(code!.start, code!.end) }, {
       text: 'Code block skipped.', kind: 'codeAnnouncement', start: 8, end: 26, pauseAfterMs: code!.pauseAfterMs, slice: '```sh\nnpm test\n```',
     });
+    // Every word of the announcement highlights the whole fence.
+    assert.ok(sourceMap.starts.every((s) => s === 8) && sourceMap.ends.every((e) => e === 26));
   });
 
   test('kinds follow the nearest container', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PlaybackQueue, type QueueItem, type SegmentEvent, type Stretcher } from '../../src/audio/playbackQueue';
+import { PlaybackQueue, type HeardWord, type ItemWord, type QueueItem, type SegmentEvent, type Stretcher } from '../../src/audio/playbackQueue';
 import { createPlayerSink } from '../../src/audio/playerSink';
 import { findExecutable, playerFor } from '../../src/audio/players';
 import type { AudioSink, SinkEnd } from '../../src/audio/sink';
@@ -238,6 +238,36 @@ test('speed: audio goes through the stretcher and the clock maps back to source 
   q.setSpeed(1);
   await tick();
   assert.equal(sink().written, CHUNK * 2, 'restarted at 1× from the heard position');
+});
+
+test('the word heard follows the clock: marks from later chunks, short gaps bridged, none between sentences, speed', async () => {
+  const halve: Stretcher = { process: (p) => p.filter((_, i) => i % 2 === 0), flush: () => new Float32Array(0) };
+  const { q, sink } = setup({ createStretcher: () => halve });
+  const heard: (string | undefined)[] = [];
+  q.on('word', (w: HeardWord | undefined) => heard.push(w && `${w.id}@${w.span.start}`));
+  const w = (id: string, phase: 'start' | 'end', offset: number): ItemWord => ({ id, phase, offset, span: { start: Number(id.at(-1)) * 10, end: Number(id.at(-1)) * 10 + 5 } });
+  // Sentence 0: two chunks; word 1 ends and word 2 is (estimated) with the second chunk, word 2 starting in the first.
+  q.append({ ...item(0, 0), words: [w('0:0', 'start', 0), w('0:0', 'end', 2000), w('0:1', 'start', 2000)] });
+  q.append({ ...item(0, 1), words: [w('0:1', 'end', -700), w('0:2', 'start', -500), w('0:2', 'end', 1000)] });
+  q.append({ id: 'pause', pcm: new Float32Array(CHUNK), span: { start: 0, end: 10 }, segmentIndex: 0 });
+  q.append({ ...item(1, 0), words: [w('1:3', 'start', 100), w('1:3', 'end', 3000), w('1:4', 'start', 3300)] });
+  await tick();
+  const at = (pos: number) => (sink().advance(pos - sink().pos), q.update());
+  at(0); // nothing is heard before the clock moves
+  at(10);
+  at(2100); // word 1
+  at(CHUNK - 500 + 10); // word 2 started in the first chunk's audio (its mark came with the second)
+  at(CHUNK + 1000 + 3000); // word 2 ended 3000 samples ago: within the hold, still shown
+  at(CHUNK + 1000 + 6100); // past the hold: nothing
+  at(3 * CHUNK + 50); // the next sentence, before its first word
+  at(3 * CHUNK + 150);
+  assert.deepEqual(heard, ['0:0@0', '0:1@10', '0:2@20', undefined, '1:3@30']);
+  // At 2× the word still follows source time: 1600 samples of output later is 3200 samples of source later.
+  q.setSpeed(2);
+  await tick();
+  sink().advance(1600);
+  q.update();
+  assert.deepEqual(heard.slice(5), ['1:4@40']);
 });
 
 describe('with a real player on a PulseAudio null sink', { skip: nullSinkUnavailable() }, () => {

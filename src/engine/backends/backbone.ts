@@ -29,6 +29,8 @@ export interface BackboneOutput {
 
 export interface Backbone {
   readonly kind: 'export' | 'lean';
+  /** Why the attention taps asked for are not returned (undefined: they are, or none were asked for). */
+  readonly tapsUnavailable?: string;
   /** A sequence starting from the voice state (none: an empty state, voice cloning) that can grow to `capacity` positions. */
   start(voice: VoiceKv | undefined, capacity: number): BackboneSequence;
   /**

@@ -95,6 +95,8 @@ export class CoreMLBackend implements Backend {
       conditioningDim: m.dims.conditioningDim,
       contextCapacity: m.dims.contextCapacity,
       builtinVoices: listVoices(files.constantsDir),
+      wordTimestamps: false,
+      noWordTiming: 'the CoreML models do not expose attention',
     };
     return new CoreMLBackend(info, files, rt, m, embeddings);
   }

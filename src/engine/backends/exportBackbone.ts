@@ -3,9 +3,10 @@
  * 1000-position cache is made symbolic at load so each chunk's state holds only what the chunk can use.
  */
 import type * as ort from 'onnxruntime-node';
-import type { SavedVoice } from '../backend';
+import type { AttentionTap, SavedVoice } from '../backend';
 import type { StateEntry } from '../modelFiles';
 import type { Backbone, BackboneOutput, BackboneSequence, VoiceKv } from './backbone';
+import { attentionRows, exposeAttention, type AttentionOutputs } from './onnxAttentionTaps';
 import { makeCacheLengthSymbolic } from './onnxGraphEdit';
 import { createSession } from './onnxSession';
 import { filledTensor, savedVoice, voiceStateTensors } from './onnxState';
@@ -27,16 +28,21 @@ export class ExportBackbone implements Backbone {
     /** The cache length is symbolic: a chunk's state is sized to the chunk. */
     private readonly dynamicCache: boolean,
     private readonly maxPositions: number,
+    private readonly attention: AttentionOutputs | undefined,
+    readonly tapsUnavailable: string | undefined,
   ) {}
 
-  static async load(file: string, bytes: Uint8Array | undefined, entries: readonly StateEntry[], threads: number): Promise<ExportBackbone> {
+  static async load(file: string, bytes: Uint8Array | undefined, entries: readonly StateEntry[], threads: number, taps: readonly AttentionTap[]): Promise<ExportBackbone> {
     const caches = entries.filter((e) => e.key === 'cache');
     const names = new Set(caches.flatMap((e) => [e.input_name, e.output_name]));
     const maxPositions = caches[0]?.shape[2] ?? 0;
     const edited = bytes && tryMakeCacheSymbolic(bytes, names, maxPositions);
     const dynamicCache = edited !== undefined && edited.changed === names.size;
-    const session = await createSession(file, threads, dynamicCache ? edited.bytes : undefined);
-    return new ExportBackbone(session, entries, dynamicCache, maxPositions);
+    const graph = dynamicCache ? edited.bytes : bytes;
+    const tapped = graph && taps.length ? tryExposeAttention(graph, taps) : undefined;
+    const session = await createSession(file, threads, tapped?.bytes ?? (dynamicCache ? edited.bytes : undefined));
+    const unavailable = !taps.length ? undefined : !graph ? `${file} is missing` : tapped?.error;
+    return new ExportBackbone(session, entries, dynamicCache, maxPositions, tapped?.outputs, unavailable);
   }
 
   start(voice: VoiceKv | undefined, capacity: number): BackboneSequence {
@@ -53,7 +59,11 @@ export class ExportBackbone implements Backbone {
     const out = await this.session.run(feeds);
     s.tensors = this.entries.map((e) => out[e.output_name] as ort.Tensor);
     s.positions += latents.dims[1] + text.dims[1];
-    return { conditioning: out.conditioning.data as Float32Array, eosLogit: (out.eos_logit.data as Float32Array)[0] };
+    return {
+      conditioning: out.conditioning.data as Float32Array,
+      eosLogit: (out.eos_logit.data as Float32Array)[0],
+      attention: this.attention && attentionRows(out, this.attention, s.positions),
+    };
   }
 
   save(seq: BackboneSequence): SavedVoice {
@@ -76,6 +86,15 @@ export class ExportBackbone implements Backbone {
 
   dispose(): Promise<void> {
     return this.session.release();
+  }
+}
+
+/** A graph without the tapped layers' Softmax loads without word timing (the reader then highlights sentences). */
+function tryExposeAttention(bytes: Uint8Array, taps: readonly AttentionTap[]): Partial<ReturnType<typeof exposeAttention>> & { error?: string } {
+  try {
+    return exposeAttention(bytes, taps);
+  } catch (err) {
+    return { error: (err as Error).message };
   }
 }
 

@@ -29,7 +29,7 @@ export interface OnnxBackendOptions {
   decoderWorkerPath?: string;
   /** `export` runs the export's own step graph even where the lean one could be built (tests, benchmarks). */
   backbone?: 'auto' | 'export';
-  /** Backbone heads whose attention each step returns. */
+  /** Backbone heads whose attention each step returns (word timing); none when the graph cannot provide them. */
   attentionTaps?: readonly AttentionTap[];
 }
 
@@ -92,6 +92,7 @@ export class OnnxBackend implements Backend {
       );
       throw failed.reason;
     }
+    const tapped = (opts.attentionTaps?.length ?? 0) > 0;
     const [textConditioner, backbone, flowHead, decoders] = loads.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
       TextConditioner,
       Backbone,
@@ -110,6 +111,8 @@ export class OnnxBackend implements Backend {
       recommendedFramesAfterEos: b.model_recommended_frames_after_eos ?? null,
       contextCapacity: cache.shape[2],
       builtinVoices: b.predefined_voices ?? [],
+      wordTimestamps: tapped && !backbone.tapsUnavailable,
+      noWordTiming: tapped ? backbone.tapsUnavailable : `no timestamp heads are known for bundle ${b.bundle_name} (models/timestamp-heads.json)`,
     };
     return new OnnxBackend(info, files, textConditioner, backbone, flowHead, decoders);
   }
@@ -212,12 +215,13 @@ export class OnnxBackend implements Backend {
 /** The lean step graph when the export's graph is one the builder recognises, else the export's own graph. */
 async function loadBackbone(files: OnnxModelFiles, threads: number, opts: OnnxBackendOptions): Promise<Backbone> {
   const entries = files.bundle.flow_lm_state_manifest;
-  if (!existsSync(files.flowLmMain)) return ExportBackbone.load(files.flowLmMain, undefined, entries, threads);
+  const taps = opts.attentionTaps ?? [];
+  if (!existsSync(files.flowLmMain)) return ExportBackbone.load(files.flowLmMain, undefined, entries, threads, taps);
   let source: Uint8Array | undefined;
   if (opts.backbone !== 'export') {
-    const lean = await LeanBackbone.tryLoad(files.flowLmMain, entries, files.bundle.latent_dim, threads, opts.attentionTaps ?? []);
+    const lean = await LeanBackbone.tryLoad(files.flowLmMain, entries, files.bundle.latent_dim, threads, taps);
     if (lean instanceof LeanBackbone) return lean;
     source = lean.source;
   }
-  return ExportBackbone.load(files.flowLmMain, source ?? readFileSync(files.flowLmMain), entries, threads);
+  return ExportBackbone.load(files.flowLmMain, source ?? readFileSync(files.flowLmMain), entries, threads, taps);
 }

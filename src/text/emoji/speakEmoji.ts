@@ -1,3 +1,4 @@
+import { spliceMapped, type MappedString } from '../mappedString';
 import { emojiName, type EmojiLocale } from './emojiNames';
 
 /** Any emoji sequence (ZWJ, flags, keycaps, skin tones), else a lone pictograph shown as text (❤ without U+FE0F). */
@@ -11,25 +12,25 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
  * for normalize() to drop: runs (🎉🎉🎉), emoji opening or closing a sentence or clause ("🚀 Features",
  * "Done ✅", "fast ⚡,"), and typographic symbols shown as text (▪, ™).
  */
-export function speakEmoji(text: string, mode: 'name' | 'skip', locale: EmojiLocale = 'en'): string {
-  if (mode === 'skip' || !MAYBE_EMOJI.test(text)) return text;
+export function speakEmoji(m: MappedString, mode: 'name' | 'skip', locale: EmojiLocale = 'en'): MappedString {
+  const text = m.text;
+  if (mode === 'skip' || !MAYBE_EMOJI.test(text)) return m;
   const matches = [...text.matchAll(EMOJI)];
-  let out = '';
-  let from = 0;
-  matches.forEach((m, i) => {
-    const start = m.index;
-    const end = start + m[0].length;
+  const edits: { start: number; end: number; text: string }[] = [];
+  matches.forEach((match, i) => {
+    const start = match.index;
+    const end = start + match[0].length;
     const alone = !isNeighbour(text, matches[i - 1], start) && !isNeighbour(text, matches[i + 1], end);
     const before = text.slice(0, start).trimEnd();
     const after = text.slice(end).trimStart();
     if (!alone || !WORD_CHAR.test(before.at(-1) ?? '') || !WORD_CHAR.test(after[0] ?? '')) return;
-    const entry = emojiName(m[0], locale);
-    const shownAsText = !m[0].includes('\uFE0F') && !/\p{Emoji_Presentation}/u.test(m[0]);
+    const entry = emojiName(match[0], locale);
+    const shownAsText = !match[0].includes('\uFE0F') && !/\p{Emoji_Presentation}/u.test(match[0]);
     if (!entry || (entry.symbol && shownAsText)) return;
-    out += `${text.slice(from, start)} ${entry.name} `;
-    from = end;
+    edits.push({ start, end, text: ` ${entry.name} ` });
   });
-  return out + text.slice(from);
+  // The name highlights the emoji it stands for.
+  return spliceMapped(m, edits);
 }
 
 /** Whether `other` touches [.., at) or [at, ..) with only whitespace between: part of a run. */

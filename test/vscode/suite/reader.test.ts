@@ -10,6 +10,7 @@ import { decodeWav } from '../../../src/audio/wav';
 import { test } from './harness';
 import { state, waitFor } from './readerState';
 import { run, sleep, tinyModel } from './fixtures';
+import { screenshotThemes } from './page';
 
 function alive(pid: number): boolean {
   try {
@@ -163,7 +164,26 @@ test('Set Speed changes a running reading (pitch-preserving stretcher) and Read 
   }
 }, { timeoutMs: 120_000 });
 
-test('Save Audio Next to File writes a 24 kHz WAV beside the file, and never overwrites', async () => {
+/** Cues of a WebVTT file, checked as a strict reader would: header, timings, inline timestamps inside and in order. */
+function readVtt(file: string): { start: number; end: number; text: string }[] {
+  const secs = (t: string) => t.split(':').reduce((a, x) => a * 60 + Number(x), 0);
+  const [header, ...blocks] = readFileSync(file, 'utf8').trim().split(/\n\n/);
+  assert.equal(header, 'WEBVTT');
+  return blocks.map((b) => {
+    const lines = b.split('\n');
+    const m = /^(\d\d:\d\d:\d\d\.\d{3}) --> (\d\d:\d\d:\d\d\.\d{3})$/.exec(lines[1]!);
+    assert.ok(m && lines.length === 3, `cue: ${b}`);
+    const [start, end] = [secs(m[1]!), secs(m[2]!)];
+    let prev = start;
+    for (const t of lines[2]!.matchAll(/<([\d:.]+)>/g)) {
+      assert.ok(secs(t[1]!) > prev && secs(t[1]!) < end, `timestamp ${t[1]} inside its cue and in order: ${b}`);
+      prev = secs(t[1]!);
+    }
+    return { start, end, text: lines[2]! };
+  });
+}
+
+test('Save Audio Next to File writes a 24 kHz WAV and WebVTT captions beside the file, and never overwrites', async () => {
   await tinyModel();
   const { dir, file } = scratch('notes.md', 'Saving speech to a file works. It has two sentences.\n');
   try {
@@ -176,16 +196,72 @@ test('Save Audio Next to File writes a 24 kHz WAV beside the file, and never ove
     assert.ok(wav.int16.length > 24000 * 0.3, `${wav.int16.length} samples`);
     const peak = wav.int16.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     assert.ok(peak > 100, `non-silent (peak ${peak})`);
+    // Captions beside it: one cue per sentence, word timestamps inside, all within the audio.
+    const cues = readVtt(path.join(dir, 'notes.vtt'));
+    assert.equal(cues.length, 2, JSON.stringify(cues));
+    assert.equal(cues[0]!.text.replace(/<[\d:.]+>/g, ''), 'Saving speech to a file works.');
+    assert.ok((cues[0]!.text.match(/<[\d:.]+>/g) ?? []).length >= 3, `word times in ${cues[0]!.text}`);
+    assert.ok(cues[1]!.end <= wav.int16.length / 24000 + 0.001 && cues[1]!.start >= cues[0]!.end, JSON.stringify(cues));
     const size = statSync(first as string).size;
+    const vtt = readFileSync(path.join(dir, 'notes.vtt'), 'utf8');
     const second = await run('saveAudio');
     assert.equal(second, path.join(dir, 'notes-2.wav'));
     assert.equal(statSync(first as string).size, size, 'first file untouched');
+    assert.equal(readFileSync(path.join(dir, 'notes.vtt'), 'utf8'), vtt, 'first captions untouched');
+    assert.equal(readVtt(path.join(dir, 'notes-2.vtt')).length, 2);
     assert.equal(decodeWav(readFileSync(second as string)).sampleRate, 24000);
   } finally {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     rmSync(dir, { recursive: true, force: true });
   }
 }, { timeoutMs: 120_000 });
+
+test('word by word: the word decoration moves with the playback clock inside the sentence; "sentence" turns it off', async () => {
+  await tinyModel();
+  const text = '# Word by word\n\nThe quick brown fox jumps over the lazy dog near the quiet river bank. Then it rests in the warm sun all afternoon.\n';
+  const { dir, file } = scratch('words.md', text);
+  const cfg = vscode.workspace.getConfiguration('pocketReader');
+  try {
+    const editor = await openEditor(file);
+    await run('readDocument');
+    const words: { start: number; end: number; sentence: number }[] = [];
+    const t0 = Date.now();
+    for (let s = await state(); Date.now() - t0 < 60_000 && words.length < 6 && (s.state !== 'idle' || words.length === 0); s = await state()) {
+      const last = words[words.length - 1];
+      if (s.word && s.highlight && (!last || last.start !== s.word.start)) {
+        assert.ok(s.word.start >= s.highlight.start && s.word.end <= s.highlight.end, `word ${JSON.stringify(s.word)} inside sentence ${JSON.stringify(s.highlight)}`);
+        words.push({ ...s.word, sentence: s.currentSegment });
+      }
+      await sleep(15);
+    }
+    const doc = editor.document;
+    const said = words.map((w) => doc.getText(new vscode.Range(doc.positionAt(w.start), doc.positionAt(w.end))));
+    assert.ok(words.length >= 4, `the word highlight moved through ${words.length} words: ${said.join(' ')}`);
+    for (const w of said) assert.match(w, /^[\p{L}\p{N}'’-]+$/u, `"${w}" is one word of the document`);
+    for (let i = 1; i < words.length; i++) {
+      if (words[i]!.sentence === words[i - 1]!.sentence) assert.ok(words[i]!.start > words[i - 1]!.start, `words advance: ${said.join(' ')}`);
+    }
+    // Paused on a word, as the user sees it in each theme.
+    await run('stop');
+    await run('readDocument');
+    await waitFor('a word highlighted', (x) => x.state === 'playing' && x.word !== undefined);
+    await run('togglePause');
+    await waitFor('paused on a word', (x) => x.state === 'paused' && x.word !== undefined);
+    if (process.env.POCKET_READER_PAGE_DRIVER) await screenshotThemes('word-highlight');
+    assert.ok((await state()).word, 'the word stays highlighted while paused');
+    await run('stop');
+
+    await cfg.update('highlight', 'sentence', vscode.ConfigurationTarget.Global);
+    await run('readDocument');
+    await waitFor('reading', (x) => x.state === 'playing' && x.highlight !== undefined);
+    for (let i = 0; i < 20; i++, await sleep(25)) assert.equal((await state()).word, undefined, 'no word highlight in sentence mode');
+  } finally {
+    await run('stop');
+    await cfg.update('highlight', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { timeoutMs: 180_000 });
 
 test('no usable audio player: a clear error, nothing hangs', async () => {
   await tinyModel();

@@ -192,6 +192,11 @@ test('one click on "Click to enable audio" plays: the page plays every synthesiz
     assert.equal(playing.playerPid, undefined, 'no player process');
     await domUntil('the page playing', (d) => d.played > 0 && d.audio === 'running' && /^Reading \d+\/24/.test(d.status));
     await screenshotThemes('player-playing');
+    // Word marks follow the view's clock like a player process's.
+    const worded = await until('a word heard', (x) => x.word !== undefined && x.highlight !== undefined, 20_000);
+    const text = (r: { start: number; end: number }) => editor.document.getText(new vscode.Range(editor.document.positionAt(r.start), editor.document.positionAt(r.end)));
+    assert.ok(worded.word!.start >= worded.highlight!.start && worded.word!.end <= worded.highlight!.end, `word ${text(worded.word!)} inside its sentence`);
+    assert.match(text(worded.word!), /^[\p{L}\p{N}]+$/u, 'one word of the document');
 
     await run('togglePause');
     await until('paused', (s) => s.state === 'paused');
