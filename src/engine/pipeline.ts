@@ -124,7 +124,8 @@ export async function* generate(
     if (budget <= 0) throw new EngineError('INTERNAL', `voice (${voice.positions}) + text (${chunk.tokenIds.length}) leave no room in the model's ${backend.info.contextCapacity} positions`);
     const seq = await backend.startSequence(voice, chunk.tokenIds.length + budget);
     const decoder = await backend.startDecoder();
-    const inflight: Promise<AudioOut>[] = [];
+    /** Decodes sent and not yet handed out, in order; `settled` says one can be handed out without waiting. */
+    const inflight: { out: Promise<AudioOut>; settled: boolean }[] = [];
     let timer: WordTimer | undefined;
     /** Marks ride with the audio they fall in, so a consumer that drops audio drops its marks too. */
     const withWords = (out: AudioOut): AudioOut => {
@@ -133,7 +134,6 @@ export async function* generate(
       if (out.chunkEnd) words.push(...timer.finish());
       return { ...out, words };
     };
-    let settledHead = false;
     const pending: Float32Array[] = [];
     let frames = 0;
     try {
@@ -146,8 +146,9 @@ export async function* generate(
         const latents = new Float32Array(batch.length * latentDim);
         batch.forEach((l, i) => latents.set(l, i * latentDim));
         const p = decodeBatch(backend, decoder, latents, batch.length, chunk, textChunk);
-        p.then(() => (settledHead = true), () => (settledHead = true));
-        inflight.push(p);
+        const entry = { out: p, settled: false };
+        p.then(() => (entry.settled = true), () => (entry.settled = true));
+        inflight.push(entry);
       };
 
       let latent: Float32Array | null = null;
@@ -176,29 +177,26 @@ export async function* generate(
 
         // Keep one decode in flight.
         await yieldToEventLoop();
-        while (inflight.length > 0 && settledHead) {
-          settledHead = false;
-          yield deliver(withWords(await inflight.shift()!));
-          if (inflight.length > 0) inflight[0].then(() => (settledHead = true), () => (settledHead = true));
-        }
+        // Only what has already settled: waiting here would stall the backbone behind the decoder thread.
+        while (inflight[0]?.settled) yield deliver(withWords(await inflight.shift()!.out));
         const first = stats.frames + frames === 1;
         if (fixedBatches) {
           // A plan that depends only on frame indices: the chunk's first frame alone, then full groups.
           if (frames === 1) sendPending(1);
           while (pending.length >= maxBatch) sendPending(maxBatch);
-          if (first) yield deliver(withWords(await inflight.shift()!));
+          if (first) yield deliver(withWords(await inflight.shift()!.out));
         } else if (inflight.length === 0 && pending.length > 0 && (first || pending.length >= maxBatch || !aheadOfPlayback())) {
           // The first frame alone (latency); then whatever piled up, or a full batch when playback is far ahead.
           sendPending(first ? 1 : Math.min(pending.length, maxBatch));
           // The backbone's next step blocks this thread; for the request's first frame, hand the audio out
           // before stepping on (costs one Mimi frame of backbone time per request, saves a step of latency).
-          if (first) yield deliver(withWords(await inflight.shift()!));
+          if (first) yield deliver(withWords(await inflight.shift()!.out));
         }
       }
       while (pending.length > 0) sendPending(Math.min(pending.length, maxBatch));
       let ended = false;
       while (inflight.length > 0) {
-        const out = await inflight.shift()!;
+        const out = await inflight.shift()!.out;
         throwIfAborted(opts.signal);
         ended = inflight.length === 0;
         yield deliver(withWords({ ...out, chunkEnd: ended }));
@@ -207,7 +205,7 @@ export async function* generate(
       stats.frames += frames;
     } finally {
       // Abandoned decodes still settle; swallow their results so nothing is left unhandled.
-      for (const p of inflight) p.catch(() => undefined);
+      for (const { out } of inflight) out.catch(() => undefined);
       backend.releaseSequence(seq);
       backend.releaseDecoder(decoder);
     }
