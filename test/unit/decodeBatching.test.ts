@@ -47,3 +47,29 @@ test('slower than real time, nothing waits for a batch', { skip }, async () => {
   assert.equal(sizes.reduce((a, b) => a + b, 0), 12);
   assert.ok(sizes.every((n) => n === 1), `batches ${sizes}`);
 });
+
+test('the backbone keeps stepping while a decode runs: nothing waits for a decode that has not finished', { skip }, async () => {
+  const backend = await OnnxBackend.load(resolveOnnxFiles(tinyModelDir), { decoderThread: false });
+  try {
+    let steps = 0;
+    const stepsWhenSent: number[] = [];
+    // A slow decoder thread, as far as the pipeline can tell: every decode takes 100 ms more.
+    const slowDecoder: Backend = Object.create(backend, {
+      step: { value: (...a: Parameters<Backend['step']>) => (steps++, backend.step(...a)) },
+      decode: { value: async (...a: Parameters<Backend['decode']>) => (stepsWhenSent.push(steps), await new Promise((r) => setTimeout(r, 100)), backend.decode(...a)) },
+    });
+    const voice = await backend.prefillVoice({ kind: 'builtin', name: 'alba' });
+    const chunk = { tokenIds: [10, 11, 12, 13], start: 0, end: 1, framesAfterEos: 2 };
+    const stepsDuring: number[] = [];
+    let delivered = 0;
+    for await (const out of generate(slowDecoder, voice, [chunk], { temperature: 0, lsdSteps: 1, seed: 1, maxFrames: 40, ignoreEos: true })) {
+      // Steps taken while this decode ran (decodes sent near the end have fewer steps left to overlap).
+      if (delivered > 0 && stepsWhenSent[delivered]! <= 40 - 3) stepsDuring.push(steps - stepsWhenSent[delivered]!);
+      delivered++;
+    }
+    // A pipeline that awaited each decode would step once (or not at all) per 100 ms decode; a tiny step takes ~1 ms.
+    assert.ok(stepsDuring.length > 0 && stepsDuring.every((n) => n >= 3), `steps while each decode ran: ${stepsDuring}`);
+  } finally {
+    await backend.dispose();
+  }
+});
