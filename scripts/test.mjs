@@ -1,5 +1,5 @@
 // The one test command: builds, generates the tiny test model if needed, runs the unit/engine tests with
-// node's test runner, then the integration tests inside a real VS Code extension host.
+// node's test runner (after a strict type check), then the integration tests inside a real VS Code extension host.
 // Ends with a single `N passed, N failed` line summing both parts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +31,14 @@ if (run(process.execPath, ['scripts/ensure-tiny-model.mjs']) !== 0) process.exit
 
 let passed = 0;
 let failed = 0;
+
+if (only !== '--vscode' && filters.length === 0) {
+  // esbuild strips types without checking them: the strict type check counts as one test of the full run.
+  const ok = run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']) === 0;
+  console.log(`typecheck: ${ok ? 'ok' : 'FAILED'}`);
+  if (ok) passed += 1;
+  else failed += 1;
+}
 
 if (only !== '--vscode') {
   const files = findTests(path.join(root, 'test', 'unit')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
