@@ -58,11 +58,6 @@ export function prefixMapped(words: string, m: MappedString, start: number, end:
   return { text: text + m.text, starts: [...Array<number>(text.length).fill(start), ...m.starts], ends: [...Array<number>(text.length).fill(end), ...m.ends] };
 }
 
-/** The units [from, to) of `m`. */
-export function sliceMapped(m: MappedString, from: number, to: number): MappedString {
-  return { text: m.text.slice(from, to), starts: m.starts.slice(from, to), ends: m.ends.slice(from, to) };
-}
-
 /** Whitespace runs become one space, " ," becomes ",", and the ends are trimmed; each kept unit keeps its range. */
 export function tidyMapped(m: MappedString): MappedString {
   if (!/^\s|\s$|\s\s|\s[,.;:!?]|[^\S ]/.test(m.text)) return m;

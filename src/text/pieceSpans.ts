@@ -112,7 +112,7 @@ export function pieceSpans(text: string, pieces: readonly string[]): TextSpan[] 
 }
 
 /** Code point index of every UTF-16 offset (length + 1 entries), so overlaps count characters, not code units. */
-export function codePointIndex(text: string): Int32Array {
+function codePointIndex(text: string): Int32Array {
   const out = new Int32Array(text.length + 1);
   let cp = 0;
   for (let i = 0; i < text.length; i++) {

@@ -24,7 +24,8 @@ const NEAR = 64;
 const CONFIRM = 3;
 const CONFIRM_GAP = 8;
 
-function keysOf(text: string, from: number, to: number): Keys {
+/** Letters and digits of text[from, to), decomposed and case-folded: what survives every text edit. */
+export function keysOf(text: string, from: number, to: number): Keys {
   const keys: Keys = { chars: [], starts: [], ends: [] };
   for (let i = from; i < to; ) {
     const cp = text.codePointAt(i)!;

@@ -3,6 +3,7 @@
 // punctuation as non-word units. Units come from the chunk text the model reads; each word points back to its range
 // in the request text (what the caller sent), so a highlight or caption lands on the word as written.
 import type { TextSpan } from '../shared/protocol';
+import { keysOf } from './spanMap';
 
 export interface WordUnit {
   /** UTF-16 range in the chunk text. */
@@ -26,7 +27,7 @@ function cpAt(text: string, i: number): string {
 }
 
 /** The fork's comparison form of a word: NFKC, case-folded, curly apostrophe and Unicode hyphens made ASCII. */
-export function foldWord(text: string): string {
+function foldWord(text: string): string {
   const folded = text.normalize('NFKC').toUpperCase().toLowerCase().replace(/\u2019/g, "'").replace(/[\u2010\u2011]/g, '-');
   return folded.replace(/[^\p{L}\p{N}'-]/gu, '');
 }
@@ -121,37 +122,25 @@ function sourceRanges(chunkText: string, words: readonly TextSpan[], request: st
   return byKeys(chunkText, words, request, span, candidates);
 }
 
-/** Letters and digits, decomposed and case-folded: what survives every text edit between request and chunk. */
-function keys(text: string, from: number, to: number): { chars: string[]; at: number[]; end: number[] } {
-  const out = { chars: [] as string[], at: [] as number[], end: [] as number[] };
-  for (let i = from; i < to; ) {
-    const c = cpAt(text, i);
-    for (const k of c.normalize('NFKD').toUpperCase().toLowerCase()) {
-      if (WORD_CHAR.test(k)) (out.chars.push(k), out.at.push(i), out.end.push(i + c.length));
-    }
-    i += c.length;
-  }
-  return out;
-}
-
 /** How far ahead a key may be found; a word whose keys are all further away is left unmapped. */
 const NEAR = 64;
 
 /** Greedy in-order key alignment, then each word widened to the request words its keys landed in. */
 function byKeys(chunkText: string, words: readonly TextSpan[], request: string, span: TextSpan, candidates: readonly TextSpan[]): TextSpan[] {
-  const src = keys(request, span.start, span.end);
+  // The chunk planner's keys: what survives every text edit between request and chunk.
+  const src = keysOf(request, span.start, span.end);
   let cursor = 0;
   let previousEnd = span.start;
   return words.map((w) => {
-    const own = keys(chunkText, w.start, w.end);
+    const own = keysOf(chunkText, w.start, w.end);
     let start = Infinity;
     let end = -Infinity;
     for (const ch of own.chars) {
       const limit = Math.min(src.chars.length, cursor + NEAR);
       for (let j = cursor; j < limit; j++) {
         if (src.chars[j] !== ch) continue;
-        start = Math.min(start, src.at[j]!);
-        end = Math.max(end, src.end[j]!);
+        start = Math.min(start, src.starts[j]!);
+        end = Math.max(end, src.ends[j]!);
         cursor = j + 1;
         break;
       }

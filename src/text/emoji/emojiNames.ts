@@ -32,7 +32,7 @@ const GROUP_SYMBOLS = 8;
 const tables = new Map<EmojiLocale, Map<string, EmojiName>>();
 
 /** The lookup key of an emoji sequence: without presentation selectors and skin tones ("👍🏽" → "👍"). */
-export function emojiKey(sequence: string): string {
+function emojiKey(sequence: string): string {
   return sequence.replace(/[\uFE0E\uFE0F\u{1F3FB}-\u{1F3FF}]/gu, '');
 }
 

@@ -74,7 +74,3 @@ export interface LanguageRules {
 }
 
 export const RULES: Record<LanguageCode, LanguageRules> = { en, fr, de, it, pt, es };
-
-export function rulesFor(lang: LanguageCode): LanguageRules {
-  return RULES[lang];
-}
