@@ -10,8 +10,9 @@
  * so later downloads (resumes, repairs) are pinned to it even when the branch moves.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeWhole } from '../audio/partialFile';
 import { EngineError } from '../shared/errors';
 import { downloadFile, transferOptions } from './download';
 import { ensureWritableDir, sha256File, statOrNull, writeFailure } from './files';
@@ -69,8 +70,7 @@ async function readPin(dir: string): Promise<Pin | null> {
 async function writePin(dir: string, pin: Pin): Promise<void> {
   const file = path.join(dir, REVISION_FILE);
   try {
-    await writeFile(`${file}.tmp`, `${JSON.stringify(pin, null, 1)}\n`);
-    await rename(`${file}.tmp`, file);
+    await writeWhole(file, Buffer.from(`${JSON.stringify(pin, null, 1)}\n`), true);
   } catch (err) {
     throw writeFailure(err, dir) ?? err;
   }
@@ -150,8 +150,7 @@ async function fetchSmall(f: Planned, dest: string, opts: RepoFolderOptions): Pr
   }
   await ensureWritableDir(path.dirname(dest));
   try {
-    await writeFile(`${dest}.partial`, data);
-    await rename(`${dest}.partial`, dest);
+    await writeWhole(dest, data, true);
   } catch (err) {
     throw writeFailure(err, path.dirname(dest)) ?? err;
   }

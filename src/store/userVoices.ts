@@ -5,6 +5,7 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeWhole } from '../audio/partialFile';
+import { VOICE_EXT } from '../shared/voiceFiles';
 import { statOrNull } from './files';
 
 export interface UserVoice {
@@ -13,7 +14,6 @@ export interface UserVoice {
   created: Date;
 }
 
-const EXT = '.safetensors';
 export const MAX_NAME_LENGTH = 40;
 const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i; // names Windows cannot use for files
 
@@ -30,10 +30,10 @@ export class UserVoiceStore {
     }
     const voices = await Promise.all(
       names
-        .filter((n) => n.endsWith(EXT) && !n.startsWith('.'))
+        .filter((n) => n.endsWith(VOICE_EXT) && !n.startsWith('.'))
         .map(async (n) => {
           const file = path.join(this.dir, n);
-          return { name: n.slice(0, -EXT.length), file, created: (await stat(file)).mtime };
+          return { name: n.slice(0, -VOICE_EXT.length), file, created: (await stat(file)).mtime };
         }),
     );
     return voices.sort((a, b) => a.name.localeCompare(b.name));
@@ -41,7 +41,7 @@ export class UserVoiceStore {
 
   /** Whether `file` is one of these voices (the voice setting holds a path). */
   owns(file: string): boolean {
-    return path.dirname(path.resolve(file)) === path.resolve(this.dir) && file.endsWith(EXT);
+    return path.dirname(path.resolve(file)) === path.resolve(this.dir) && file.endsWith(VOICE_EXT);
   }
 
   /** Why `name` cannot name a voice, or undefined. `taken` are the existing names (compared ignoring case). */
@@ -76,6 +76,6 @@ export class UserVoiceStore {
   }
 
   private fileFor(name: string): string {
-    return path.join(this.dir, `${name.trim()}${EXT}`);
+    return path.join(this.dir, `${name.trim()}${VOICE_EXT}`);
   }
 }

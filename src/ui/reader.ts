@@ -228,7 +228,7 @@ export class Reader implements vscode.Disposable {
       enginePid: this.svc.engine.current?.pid,
       engineRestarts: this.svc.engine.current?.restarts ?? 0,
       lastRead: this.lastRead,
-      language: a?.language ?? this.lastLanguage,
+      language: this.lastLanguage,
       modelDir: this.svc.engine.modelDir,
       modelQuestion: this.svc.setup.prompt.pending,
       log: [...this.svc.log.recent],

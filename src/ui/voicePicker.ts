@@ -17,7 +17,7 @@ import { voiceFor } from './languageVoice';
 import { pickOne } from './quickPick';
 import type { Services } from './services';
 import { voiceLabel } from './statusBar';
-import { isUserVoiceFile, yourVoiceItems } from './yourVoices';
+import { userVoices, yourVoiceItems } from './yourVoices';
 
 export interface VoiceItem extends vscode.QuickPickItem {
   /** The voice setting value this item stands for (undefined for actions such as "Voice file…"). */
@@ -92,7 +92,7 @@ const yourVoices: VoiceSource = {
 const voiceFiles: VoiceSource = {
   title: 'Voice files',
   items: async (ctx) => [
-    ...(isVoiceFile(ctx.current) && !isUserVoiceFile(ctx.svc, ctx.current)
+    ...(isVoiceFile(ctx.current) && !userVoices(ctx.svc).owns(ctx.current)
       ? [{ label: path.basename(ctx.current), description: path.dirname(ctx.current), voice: ctx.current, accept: () => vetFile(ctx, ctx.current) }]
       : []),
     { label: '$(file) Voice file…', description: `a .safetensors voice state for the ${LANGUAGE_NAMES[ctx.language].english} model`, accept: () => browseFile(ctx) },

@@ -135,11 +135,6 @@ export async function yourVoiceItems(svc: Services): Promise<VoiceItem[]> {
   return items;
 }
 
-/** Whether `file` is one of the user's voices (listed under "Your voices", not as a loose voice file). */
-export function isUserVoiceFile(svc: Services, file: string): boolean {
-  return path.dirname(path.resolve(file)) === path.resolve(userVoices(svc).dir);
-}
-
 function describe(v: UserVoice, current: string): string {
   return `made ${v.created.toLocaleDateString()}${v.file === current ? ' · current' : ''}`;
 }
