@@ -5,8 +5,9 @@
  */
 import { CommandId } from '../commands/ids';
 import { EngineError } from '../shared/errors';
-import { checkModelDir, onnxManifest, type ModelProblem } from '../store/modelStore';
+import { checkModelDir, type ModelProblem } from '../store/modelStore';
 import { formatSize } from '../store/manifest';
+import { hfEndpoint } from '../store/hfEndpoint';
 import { packFor } from '../store/languagePacks';
 import type { LanguageCode } from '../text/language/codes';
 import type { ActiveVoice } from './activeVoice';
@@ -163,6 +164,7 @@ export class ModelSetup {
   }
 }
 
+/** The host downloads really come from (a mirror when HF_ENDPOINT is set). */
 function downloadHost(): string {
-  return new URL(onnxManifest.files[0]!.url).host;
+  return new URL(hfEndpoint()).host;
 }
