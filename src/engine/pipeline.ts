@@ -164,7 +164,6 @@ export async function* generate(
         // The step that reaches eos_step + frames_after_eos is computed but its latent is not emitted.
         if (eosStep !== null && step >= eosStep + afterEos) break;
         if (attention && chunk.words) {
-          const { samplesPerFrame, sampleRate } = backend.info;
           timer ??= new WordTimer(chunk.words, attention.length / seq.positions, voice.positions, samplesPerFrame, sampleRate);
           timer.addFrame(attention);
         }

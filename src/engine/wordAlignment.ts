@@ -36,6 +36,8 @@ export function isVoiced(frame: Float32Array): boolean {
 export class WordAlignment {
   /** Unit index of each word. */
   private readonly words: number[];
+  /** Real punctuation follows the last word (as in the fork, silence closes the last word only when none does). */
+  private readonly punctuationAfterLast: boolean;
   private next = 0;
   private open: number | undefined;
   private openedAt = 0;
@@ -43,6 +45,8 @@ export class WordAlignment {
 
   constructor(private readonly units: readonly AlignUnit[]) {
     this.words = units.flatMap((u, i) => (u.isWord ? [i] : []));
+    const lastWord = this.words[this.words.length - 1] ?? units.length;
+    this.punctuationAfterLast = units.slice(lastWord + 1).some((u) => !u.isWord && !u.synthetic);
   }
 
   /** One frame: its unit scores (attention averaged over the heads), whether it is voiced, and its start time. */
@@ -55,8 +59,7 @@ export class WordAlignment {
       let laterMax = -Infinity;
       for (let u = cur + 1; u < scores.length; u++) laterMax = Math.max(laterMax, scores[u]!);
       const last = this.open === this.words.length - 1;
-      const punctuationAfter = this.units.slice(cur + 1).some((u) => !u.isWord && !u.synthetic);
-      if (laterMax > scores[cur]! || (last && !punctuationAfter)) events.push(this.close(time));
+      if (laterMax > scores[cur]! || (last && !this.punctuationAfterLast)) events.push(this.close(time));
       return events;
     }
     if (this.open === undefined) {

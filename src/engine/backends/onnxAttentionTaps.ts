@@ -6,7 +6,8 @@
  */
 import type * as ort from 'onnxruntime-node';
 import type { AttentionTap } from '../backend';
-import { addGraphOutputs, graphNodes } from './onnxGraphEdit';
+import { addGraphOutputs } from './onnxGraphEdit';
+import { readGraph } from './onnxModelRead';
 
 export interface AttentionOutputs {
   taps: readonly AttentionTap[];
@@ -16,7 +17,7 @@ export interface AttentionOutputs {
 
 /** The model with the tapped layers' attention weights as outputs; throws if a layer has no such Softmax. */
 export function exposeAttention(model: Uint8Array, taps: readonly AttentionTap[]): { bytes: Uint8Array; outputs: AttentionOutputs } {
-  const softmaxes = graphNodes(model).filter((n) => n.opType === 'Softmax');
+  const softmaxes = readGraph(model).nodes.filter((n) => n.opType === 'Softmax');
   const byLayer = new Map<number, string>();
   for (const layer of new Set(taps.map((t) => t.layer))) {
     // Our own exports scope layers as /flow_lm/layers.{L}, the community export as /transformer/layers.{L}.

@@ -254,22 +254,6 @@ export function externalizeInitializers(model: Uint8Array, location: string, min
   return { model: bytes, blocks };
 }
 
-export interface GraphNode {
-  name: string;
-  opType: string;
-  outputs: string[];
-}
-
-/** The graph's nodes (NodeProto: output 2, name 3, op_type 4), without their attributes. */
-export function graphNodes(model: Uint8Array): GraphNode[] {
-  const graph = parse(model).find((f) => f.no === 7 && f.wire === 2);
-  if (!graph) throw new Error('no graph in the model');
-  return repeated(graph.value as Uint8Array, 1).map((n) => {
-    const fields = parse(n);
-    return { name: text(repeated(fields, 3)[0] ?? new Uint8Array()), opType: text(repeated(fields, 4)[0] ?? new Uint8Array()), outputs: repeated(fields, 2).map(text) };
-  });
-}
-
 /**
  * Returns the model bytes with intermediate float tensors `names` added as graph outputs (shape left to the
  * runtime), so one run also returns them. ValueInfoProto: name 1, type 2 → tensor_type 1 → elem_type 1 (FLOAT).
