@@ -72,6 +72,14 @@ export class ModelSetup {
     let downloaded = false;
     /** Asked next instead of looking at the model again (the outcome of the last answer). */
     let next: ModelQuestion | undefined;
+    /** Downloads and records the outcome; false when the reading should end. */
+    const download = async (): Promise<boolean> => {
+      const outcome = await this.download();
+      if (outcome === 'stop') return false;
+      if (outcome === 'done') downloaded = true;
+      else next = outcome;
+      return true;
+    };
     for (;;) {
       let question = next;
       next = undefined;
@@ -91,10 +99,7 @@ export class ModelSetup {
           }
           const corrupt = problems.some((p) => p.kind === 'corrupt');
           if (downloadApproved && !corrupt) {
-            const outcome = await this.download();
-            if (outcome === 'stop') return undefined;
-            if (outcome === 'done') downloaded = true;
-            else next = outcome;
+            if (!(await download())) return undefined;
             continue;
           }
           question = corrupt ? this.fromError(modelFolderError(this.models.managedDir, problems, 'download'), false) : this.firstUse(cfg.voice, problems);
@@ -109,13 +114,9 @@ export class ModelSetup {
       }
       this.log(`answer: ${answer.title}`);
       switch (answer.command) {
-        case CommandId.DownloadModel: {
-          const outcome = await this.download();
-          if (outcome === 'stop') return undefined;
-          if (outcome === 'done') downloaded = true;
-          else next = outcome;
+        case CommandId.DownloadModel:
+          if (!(await download())) return undefined;
           break;
-        }
         case CommandId.UseLocalModel: {
           const folder = await this.models.chooseFolder();
           if (!folder) {
